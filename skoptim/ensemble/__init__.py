@@ -1,0 +1,3 @@
+"""skoptim.ensemble."""
+
+__all__: list[str] = []

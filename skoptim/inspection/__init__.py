@@ -1,0 +1,3 @@
+"""skoptim.inspection."""
+
+__all__: list[str] = []

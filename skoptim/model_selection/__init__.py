@@ -1,0 +1,3 @@
+"""skoptim.model_selection."""
+
+__all__: list[str] = []

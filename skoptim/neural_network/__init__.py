@@ -1,0 +1,3 @@
+"""skoptim.neural_network."""
+
+__all__: list[str] = []

@@ -1,0 +1,3 @@
+"""skoptim.optimizers."""
+
+__all__: list[str] = []

@@ -1,0 +1,3 @@
+"""skoptim.regularizers."""
+
+__all__: list[str] = []

@@ -1,0 +1,3 @@
+"""skoptim.schedules."""
+
+__all__: list[str] = []

@@ -1,0 +1,1 @@
+"""Small shared helpers (validation, random state)."""
