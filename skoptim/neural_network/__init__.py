@@ -1,3 +1,5 @@
-"""skoptim.neural_network."""
+"""Multilayer perceptrons with pluggable optimizers and regularizers."""
 
-__all__: list[str] = []
+from ._mlp import MLPClassifier, MLPRegressor
+
+__all__ = ["MLPClassifier", "MLPRegressor"]

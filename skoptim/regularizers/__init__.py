@@ -1,3 +1,5 @@
-"""skoptim.regularizers."""
+"""Regularizers: objects that hook into training at named points."""
 
-__all__: list[str] = []
+from ._base import FitContext, Regularizer
+
+__all__ = ["Regularizer", "FitContext"]

@@ -1,3 +1,21 @@
-"""skoptim.schedules."""
+"""Learning-rate schedules. A float learning rate is a constant schedule."""
 
-__all__: list[str] = []
+from ._base import (
+    Constant,
+    CosineAnnealing,
+    ExponentialDecay,
+    InverseScaling,
+    ReduceOnPlateau,
+    Schedule,
+    StepDecay,
+)
+
+__all__ = [
+    "Schedule",
+    "Constant",
+    "InverseScaling",
+    "StepDecay",
+    "ExponentialDecay",
+    "CosineAnnealing",
+    "ReduceOnPlateau",
+]

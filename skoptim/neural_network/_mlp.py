@@ -1,0 +1,919 @@
+"""The scikit-learn-facing MLP estimators: validation, the fit loop, predict."""
+
+from __future__ import annotations
+
+import copy
+import math
+import sys
+import warnings
+from abc import ABCMeta, abstractmethod
+from numbers import Integral, Real
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin, clone
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.preprocessing import LabelBinarizer
+from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.multiclass import (
+    check_classification_targets,
+    type_of_target,
+    unique_labels,
+)
+from sklearn.utils.validation import (
+    _check_sample_weight,
+    check_is_fitted,
+    column_or_1d,
+    validate_data,
+)
+
+from ..exceptions import DivergenceError
+from ..optimizers._aliases import OPTIMIZER_ALIASES, resolve_optimizer
+from ..optimizers._base import Optimizer
+from ..regularizers._base import FitContext, Regularizer
+from ._losses import OUTPUT_ACTIVATION
+from ._network import Network
+
+__all__ = ["MLPClassifier", "MLPRegressor"]
+
+_DTYPES = (np.float64, np.float32)
+
+
+def _as_list_of_regularizers(regularizers, owner):
+    if regularizers is None:
+        return []
+    if isinstance(regularizers, Regularizer):
+        return [regularizers]
+    regs = list(regularizers)
+    for r in regs:
+        if not isinstance(r, Regularizer):
+            raise TypeError(
+                f"regularizers must be skoptim.regularizers objects (or a list of "
+                f"them); got {r!r} of type {type(r).__name__} in {owner}."
+            )
+    return regs
+
+
+class BaseMLP(BaseEstimator, metaclass=ABCMeta):
+    """Shared machinery of :class:`MLPClassifier` and :class:`MLPRegressor`."""
+
+    _parameter_constraints: dict = {
+        "hidden_layer_sizes": [
+            "array-like",
+            Interval(Integral, 1, None, closed="left"),
+        ],
+        "activation": [StrOptions({"identity", "logistic", "tanh", "relu"})],
+        "optimizer": [StrOptions(set(OPTIMIZER_ALIASES)), Optimizer],
+        "regularizers": ["array-like", Regularizer, None],
+        "batch_size": [StrOptions({"auto"}), Interval(Integral, 1, None, closed="left")],
+        "max_iter": [Interval(Integral, 1, None, closed="left")],
+        "tol": [Interval(Real, 0, None, closed="left")],
+        "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
+        "shuffle": ["boolean"],
+        "random_state": ["random_state"],
+        "warm_start": ["boolean"],
+        "verbose": ["verbose"],
+    }
+
+    @abstractmethod
+    def __init__(
+        self,
+        hidden_layer_sizes=(100,),
+        activation="relu",
+        *,
+        optimizer="adam",
+        regularizers=None,
+        batch_size="auto",
+        max_iter=200,
+        tol=1e-4,
+        n_iter_no_change=10,
+        shuffle=True,
+        random_state=None,
+        warm_start=False,
+        verbose=False,
+    ):
+        self.hidden_layer_sizes = hidden_layer_sizes
+        self.activation = activation
+        self.optimizer = optimizer
+        self.regularizers = regularizers
+        self.batch_size = batch_size
+        self.max_iter = max_iter
+        self.tol = tol
+        self.n_iter_no_change = n_iter_no_change
+        self.shuffle = shuffle
+        self.random_state = random_state
+        self.warm_start = warm_start
+        self.verbose = verbose
+
+    # -- hooks the subclasses provide ------------------------------------------
+    @abstractmethod
+    def _loss_name(self) -> str:
+        """Loss used by the network (depends on the targets for classifiers)."""
+
+    @abstractmethod
+    def _encode_targets(self, y, *, reset: bool, classes=None):
+        """Validate ``y`` and return (y, Y 2-D float) for training."""
+
+    # -- fitted attributes that are views into the flat buffer ------------------
+    @property
+    def coefs_(self) -> list[np.ndarray]:
+        """Weight matrices, ``coefs_[i]`` of shape (n_in, n_out): buffer views."""
+        if "_network" not in self.__dict__:
+            raise AttributeError("coefs_ exists once the estimator is fitted.")
+        return self._network.coefs
+
+    @property
+    def intercepts_(self) -> list[np.ndarray]:
+        """Bias vectors of each layer: views into the flat buffer."""
+        if "_network" not in self.__dict__:
+            raise AttributeError("intercepts_ exists once the estimator is fitted.")
+        return self._network.intercepts
+
+    @property
+    def params_(self) -> np.ndarray:
+        """The flat parameter buffer that ``coefs_`` and ``intercepts_`` view."""
+        if "_network" not in self.__dict__:
+            raise AttributeError("params_ exists once the estimator is fitted.")
+        return self._network.params
+
+    # -- validation -----------------------------------------------------------
+    def _hidden_sizes(self):
+        sizes = self.hidden_layer_sizes
+        if isinstance(sizes, Integral):
+            sizes = [sizes]
+        sizes = list(sizes)
+        for s in sizes:
+            if not isinstance(s, Integral | np.integer) or s < 1:
+                raise ValueError(
+                    "hidden_layer_sizes must contain positive integers; got "
+                    f"{self.hidden_layer_sizes!r}."
+                )
+        return [int(s) for s in sizes]
+
+    def _validate_hyperparameters(self):
+        self._validate_params()
+        opt = resolve_optimizer(self.optimizer)
+        opt = clone(opt) if not isinstance(self.optimizer, str) else opt
+        opt.validate()
+        regs = [clone(r) for r in _as_list_of_regularizers(self.regularizers, self)]
+        is_clf = isinstance(self, ClassifierMixin)
+        seen = {}
+        for r in regs:
+            kind = type(r).__name__
+            if not (r.supports_classifier if is_clf else r.supports_regressor):
+                raise ValueError(
+                    f"{kind} cannot be used with {type(self).__name__}; remove it "
+                    "from regularizers."
+                )
+            if not r.allow_multiple and kind in seen:
+                raise ValueError(
+                    f"regularizers contains {kind} twice; keep one {kind} "
+                    "(combine their settings into it)."
+                )
+            seen[kind] = True
+            r.validate(self)
+        return opt, regs
+
+    def _validate_X(self, X, *, reset: bool):
+        X = validate_data(
+            self, X, accept_sparse=["csr", "csc"], dtype=_DTYPES, reset=reset
+        )
+        if sp.issparse(X) and X.format != "csr":
+            X = X.tocsr()
+        return X
+
+    # -- fit ------------------------------------------------------------------
+    def fit(self, X, y, sample_weight=None, **fit_params):
+        """Fit the network to (X, y) for up to ``max_iter`` epochs.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Inputs. float32 data trains in float32; anything else in float64.
+            Sparse CSR/CSC input is used batch by batch, never densified whole.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            Targets (labels, a label-indicator matrix for multilabel, or
+            real values).
+        sample_weight : array-like of shape (n_samples,), default=None
+            Per-sample weights; each batch loss is the weighted mean.
+        **fit_params : dict
+            Passed to the regularizers' hooks as ``ctx.fit_params`` (e.g.
+            ``validation_data=(X_val, y_val)`` for early stopping).
+
+        Returns
+        -------
+        self : object
+        """
+        return self._fit(X, y, sample_weight, incremental=False, fit_params=fit_params)
+
+    def _partial_fit(self, X, y, sample_weight=None, classes=None):
+        return self._fit(X, y, sample_weight, incremental=True, classes=classes,
+                         fit_params={})
+
+    def _fit(self, X, y, sample_weight, *, incremental, classes=None, fit_params):
+        optimizer, regs = self._validate_hyperparameters()
+        if incremental and optimizer.full_batch:
+            raise ValueError(
+                f"partial_fit is not available with the full-batch optimizer "
+                f"{type(optimizer).__name__}; use a stochastic optimizer such as "
+                "'adam' or 'sgd', or call fit."
+            )
+        first = not (incremental or self.warm_start) or "_network" not in self.__dict__
+        X = self._validate_X(X, reset=first)
+        y, Y = self._encode_targets(y, reset=first, classes=classes)
+        if X.shape[0] != Y.shape[0]:
+            raise ValueError(
+                f"X has {X.shape[0]} samples but y has {Y.shape[0]}; they must match."
+            )
+        dtype = X.dtype
+        Y = np.ascontiguousarray(Y, dtype=dtype)
+        if sample_weight is not None:
+            sample_weight = _check_sample_weight(sample_weight, X, dtype=dtype)
+            if not np.any(sample_weight > 0):
+                raise ValueError("sample_weight must have at least one positive entry.")
+
+        n_features = X.shape[1]
+        layer_sizes = [n_features, *self._hidden_sizes(), Y.shape[1]]
+        if not first and (
+            self._network.layer_sizes != layer_sizes or self._network.dtype != dtype
+        ):
+            if incremental:
+                raise ValueError(
+                    f"partial_fit got data that does not fit the network: layer "
+                    f"sizes {layer_sizes} and dtype {dtype} versus "
+                    f"{self._network.layer_sizes} and {self._network.dtype}."
+                )
+            first = True
+        snapshot = None
+        if first:
+            self._random_state = check_random_state(self.random_state)
+            self._initialize(layer_sizes, dtype, optimizer, regs)
+        else:
+            snapshot = self._snapshot()
+            same_opt = (
+                type(optimizer) is type(self.optimizer_)
+                and optimizer.get_params() == self.optimizer_.get_params()
+            )
+            if not same_opt:
+                self.optimizer_ = optimizer
+                self.optimizer_state_ = optimizer.init(self._network.params)
+            self._attach_regularizers(regs)
+
+        ctx = FitContext(
+            estimator=self,
+            network=self._network,
+            rng=self._random_state,
+            X=X,
+            Y=Y,
+            y=y,
+            sample_weight=sample_weight,
+            n_samples=X.shape[0],
+            epoch=self.n_iter_,
+            state=self.regularizer_state_,
+            fit_params=fit_params,
+        )
+        try:
+            self._run(ctx, incremental=incremental)
+        except DivergenceError:
+            if snapshot is None:
+                self._forget_fit()
+            else:
+                self._restore(snapshot)
+            raise
+        return self
+
+    def _initialize(self, layer_sizes, dtype, optimizer, regs):
+        extra = []
+        for k, r in enumerate(regs):
+            extra += [(f"{k}:{name}", size) for name, size in r.param_blocks(layer_sizes)]
+        net = Network(
+            layer_sizes,
+            self.activation,
+            OUTPUT_ACTIVATION[self._loss_name()],
+            self._loss_name(),
+            dtype,
+            extra_blocks=extra,
+            huber_delta=float(getattr(self, "huber_delta", 1.0)),
+        )
+        net.initialize(self._random_state)
+        self._network = net
+        self.regularizers_ = regs
+        self.regularizer_state_ = {}
+        for k, r in enumerate(regs):
+            r._key = k
+            r.init_params(net, self._random_state)
+        self._register_hooks(regs)
+        self.optimizer_ = optimizer
+        self.optimizer_state_ = optimizer.init(net.params)
+        self.n_layers_ = len(layer_sizes)
+        self.n_outputs_ = layer_sizes[-1]
+        self.out_activation_ = net.out_activation
+        self.loss_curve_ = []
+        self.n_iter_ = 0
+        self.t_ = 0
+        self.best_loss_ = np.inf
+        self.loss_ = np.inf
+        self._no_improvement_count = 0
+
+    def _attach_regularizers(self, regs):
+        """Keep the fitted regularizers if unchanged; otherwise take the new ones."""
+        old = getattr(self, "regularizers_", [])
+        same = len(old) == len(regs) and all(
+            type(a) is type(b) and a.get_params() == b.get_params()
+            for a, b in zip(old, regs)
+        )
+        if same:
+            return
+        if any(r.param_blocks(self._network.layer_sizes) for r in regs + old):
+            raise ValueError(
+                "The regularizers changed between fits and one of them has learned "
+                "parameters; refit from scratch (warm_start=False)."
+            )
+        for k, r in enumerate(regs):
+            r._key = k
+        self.regularizers_ = regs
+        self.regularizer_state_ = {}
+        self._register_hooks(regs)
+
+    def _register_hooks(self, regs):
+        net = self._network
+        net.hooks = {
+            "input": [r for r in regs if r.uses("forward_input")],
+            "pre": [r for r in regs if r.uses("forward_pre") or r.uses("backward_pre")],
+            "post": [r for r in regs if r.uses("forward_post")
+                     or r.uses("backward_post")],
+        }
+        self._hook_lists = {
+            h: [r for r in regs if r.uses(h)]
+            for h in ("transform_targets", "transform_batch", "before_forward",
+                      "after_backward", "penalty", "on_fit_start", "on_epoch_end",
+                      "on_fit_end")
+        }
+
+    def _snapshot(self):
+        keep = ("optimizer_", "optimizer_state_", "loss_curve_", "n_iter_", "t_",
+                "best_loss_", "loss_", "_no_improvement_count", "regularizer_state_",
+                "regularizers_")
+        snap = {k: copy.deepcopy(self.__dict__[k]) for k in keep if k in self.__dict__}
+        snap["params"] = self._network.params.copy()
+        return snap
+
+    def _restore(self, snap):
+        self._network.params[...] = snap.pop("params")
+        self.__dict__.update(snap)
+        self._register_hooks(self.regularizers_)
+
+    def _forget_fit(self):
+        for k in list(self.__dict__):
+            if k.endswith("_") and not k.startswith("__") or k in (
+                "_network", "_hook_lists", "_no_improvement_count"
+            ):
+                del self.__dict__[k]
+
+    # -- the training loop ----------------------------------------------------
+    def _batch_size(self, n):
+        if self.batch_size == "auto":
+            return min(200, n)
+        if self.batch_size > n:
+            warnings.warn(
+                f"Got batch_size={self.batch_size} > n_samples={n}; using {n}.",
+                UserWarning,
+                stacklevel=3,
+            )
+        return max(1, min(int(self.batch_size), n))
+
+    def _run(self, ctx, *, incremental):
+        hooks = self._hook_lists
+        for r in hooks["on_fit_start"]:
+            r.on_fit_start(ctx)
+        for r in hooks["transform_targets"]:
+            ctx.Y = np.ascontiguousarray(r.transform_targets(ctx.Y, ctx),
+                                         dtype=ctx.network.dtype)
+        ctx.n_samples = ctx.X.shape[0]
+        if self.optimizer_.full_batch:
+            self._run_full_batch(ctx)
+        else:
+            self._run_stochastic(ctx, incremental=incremental)
+        for r in hooks["on_fit_end"]:
+            r.on_fit_end(ctx)
+
+    def _objective(self, ctx, Xb, Yb, swb):
+        """Loss and gradient (into ``network.grad``) at the current parameters."""
+        net, hooks = ctx.network, self._hook_lists
+        for r in hooks["before_forward"]:
+            r.before_forward(ctx)
+        net.forward(Xb, training=True, ctx=ctx)
+        loss = net.backward(Xb, Yb, swb, ctx=ctx)
+        for r in hooks["after_backward"]:
+            r.after_backward(ctx)
+        if hooks["penalty"]:
+            bw = Xb.shape[0] if swb is None else float(swb.sum())
+            for r in hooks["penalty"]:
+                loss += r.penalty(net, bw, ctx)
+        return loss
+
+    def _diverged(self, loss, where):
+        lr = self.optimizer_.current_learning_rate(self.optimizer_state_)
+        raise DivergenceError(
+            f"Training diverged: the loss became {loss} {where} (epoch "
+            f"{self.n_iter_ + 1}) with {type(self.optimizer_).__name__} at "
+            f"learning_rate={lr:g}. Use a smaller learning rate (e.g. "
+            f"optimizer=...(learning_rate={lr / 10:g})), scale the inputs "
+            "(StandardScaler), or add a schedule."
+        )
+
+    def _run_stochastic(self, ctx, *, incremental):
+        net, opt, state = ctx.network, self.optimizer_, self.optimizer_state_
+        hooks = self._hook_lists
+        X, Y, sw = ctx.X, ctx.Y, ctx.sample_weight
+        n = X.shape[0]
+        bs = self._batch_size(n)
+        sparse = sp.issparse(X)
+        Xbuf, Ybuf, swbuf = net.batch_buffers(bs)
+        rng = self._random_state
+        params, grad = net.params, net.grad
+        sw_total = float(sw.sum()) if sw is not None else float(n)
+        max_epochs = 1 if incremental else self.max_iter
+        epoch_in_call = 0
+        for _ in range(max_epochs):
+            order = rng.permutation(n) if self.shuffle else None
+            acc = 0.0
+            for start in range(0, n, bs):
+                stop = min(start + bs, n)
+                nb = stop - start
+                if order is None:
+                    Xb, Yb = X[start:stop], Y[start:stop]
+                    swb = sw[start:stop] if sw is not None else None
+                else:
+                    idx = order[start:stop]
+                    if sparse:
+                        Xb = X[idx]
+                    else:
+                        Xb = np.take(X, idx, axis=0, out=Xbuf[:nb])
+                    Yb = np.take(Y, idx, axis=0, out=Ybuf[:nb])
+                    swb = None if sw is None else np.take(sw, idx, out=swbuf[:nb])
+                for r in hooks["transform_batch"]:
+                    Xb, Yb, swb = r.transform_batch(Xb, Yb, swb, ctx)
+
+                def closure(Xb=Xb, Yb=Yb, swb=swb):
+                    return self._objective(ctx, Xb, Yb, swb)
+
+                loss = closure()
+                if not math.isfinite(loss):
+                    self._diverged(loss, f"at samples {start}:{stop}")
+                opt.step(params, grad, state, closure)
+                acc += loss * (nb if swb is None else float(swb.sum()))
+            self.n_iter_ += 1
+            epoch_in_call += 1
+            self.t_ += n
+            epoch_loss = acc / sw_total
+            if not math.isfinite(epoch_loss) or not np.isfinite(params).all():
+                self._diverged(epoch_loss, "at the end of the epoch")
+            self._end_epoch(ctx, epoch_loss)
+            if ctx.stop:
+                break
+            if not incremental and self._converged():
+                if self.verbose:
+                    print(
+                        f"Training loss did not improve more than tol={self.tol} for "
+                        f"{self.n_iter_no_change} consecutive epochs. Stopping."
+                    )
+                break
+        else:
+            if not incremental and not ctx.stop:
+                warnings.warn(
+                    f"Stochastic optimizer: maximum iterations ({self.max_iter}) "
+                    "reached and the optimization hasn't converged yet.",
+                    ConvergenceWarning,
+                    stacklevel=5,
+                )
+
+    def _end_epoch(self, ctx, epoch_loss):
+        self.loss_ = epoch_loss
+        self.loss_curve_.append(epoch_loss)
+        if epoch_loss < self.best_loss_ - self.tol:
+            self._no_improvement_count = 0
+        else:
+            self._no_improvement_count += 1
+        self.best_loss_ = min(self.best_loss_, epoch_loss)
+        self.optimizer_.on_epoch_end(self.optimizer_state_, epoch_loss)
+        ctx.epoch = self.n_iter_
+        for r in self._hook_lists["on_epoch_end"]:
+            r.on_epoch_end(ctx, epoch_loss)
+        if self.verbose:
+            print(f"Iteration {self.n_iter_}, loss = {epoch_loss:.8f}")
+            sys.stdout.flush()
+
+    def _converged(self):
+        return self._no_improvement_count > self.n_iter_no_change
+
+    def _run_full_batch(self, ctx):
+        net, opt, state = ctx.network, self.optimizer_, self.optimizer_state_
+        X, Y, sw = ctx.X, ctx.Y, ctx.sample_weight
+        for r in self._hook_lists["transform_batch"]:
+            X, Y, sw = r.transform_batch(X, Y, sw, ctx)
+
+        def closure():
+            loss = self._objective(ctx, X, Y, sw)
+            if not math.isfinite(loss):
+                self._diverged(loss, "in a line search evaluation")
+            return loss
+
+        def callback(params, loss):
+            self.n_iter_ += 1
+            self.t_ += X.shape[0]
+            self._end_epoch(ctx, loss)
+            return ctx.stop
+
+        start = self.n_iter_
+        res = opt.run(net.params, net.grad, closure, state, n_iter=self.max_iter,
+                      callback=callback)
+        if not np.isfinite(net.params).all():
+            self._diverged(float("nan"), "after L-BFGS")
+        if self.n_iter_ - start >= self.max_iter and not ctx.stop:
+            warnings.warn(
+                f"L-BFGS: maximum iterations ({self.max_iter}) reached and the "
+                f"optimization hasn't converged yet ({res.message}).",
+                ConvergenceWarning,
+                stacklevel=5,
+            )
+
+    # -- predict --------------------------------------------------------------
+    def _forward(self, X):
+        check_is_fitted(self, "_network")
+        X = self._validate_X(X, reset=False)
+        if X.dtype != self._network.dtype:
+            X = X.astype(self._network.dtype)
+        return self._network.predict(X)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = True
+        return tags
+
+
+class MLPClassifier(ClassifierMixin, BaseMLP):
+    r"""Multilayer perceptron classifier with a pluggable optimizer.
+
+    A feed-forward network :math:`h_0 = x`, :math:`h_l = \phi(h_{l-1} W_l +
+    b_l)` trained by minimising the (weighted) mean cross-entropy: softmax
+    output for several classes, logistic output for two classes or for
+    multilabel indicator targets. Its shape follows
+    :class:`sklearn.neural_network.MLPClassifier`, but the optimizer is an
+    object (``optimizer=SGD(0.1, momentum=0.9, nesterov=True)``) and so are
+    the regularizers; no ``solver``/``learning_rate_init``/``alpha`` flags.
+
+    Parameters
+    ----------
+    hidden_layer_sizes : array-like of int, default=(100,)
+        Units of each hidden layer.
+    activation : {"identity", "logistic", "tanh", "relu"}, default="relu"
+        Hidden activation.
+    optimizer : Optimizer or str, default="adam"
+        An object from :mod:`skoptim.optimizers` or an alias: ``"sgd"``,
+        ``"momentum"``, ``"nesterov"`` (SGD with lr 0.01 and momentum 0.9),
+        ``"adagrad"``, ``"adadelta"``, ``"rmsprop"``, ``"adam"``,
+        ``"adamw"``, ``"nadam"``, ``"lbfgs"``. It is cloned at fit time, never
+        mutated; its state is the fitted attribute ``optimizer_state_``.
+    regularizers : list of Regularizer, default=None
+        Objects from :mod:`skoptim.regularizers`, applied in order.
+    batch_size : int or "auto", default="auto"
+        Minibatch size; ``"auto"`` is ``min(200, n_samples)``. Ignored by
+        full-batch optimizers (L-BFGS).
+    max_iter : int, default=200
+        Maximum number of epochs (iterations for L-BFGS).
+    tol : float, default=1e-4
+        Training stops when the epoch loss has not improved by at least
+        ``tol`` for more than ``n_iter_no_change`` consecutive epochs.
+    n_iter_no_change : int, default=10
+        See ``tol``.
+    shuffle : bool, default=True
+        Shuffle the samples every epoch.
+    random_state : int, RandomState instance or None, default=None
+        Fixes initialisation, shuffling and every random draw of the
+        regularizers: the same seed gives the same model.
+    warm_start : bool, default=False
+        Continue from the previous fit's weights and (if the optimizer is
+        unchanged) its optimizer state.
+    verbose : bool, default=False
+        Print the loss after every epoch.
+
+    Attributes
+    ----------
+    classes_ : ndarray or list of ndarray
+        Class labels.
+    coefs_, intercepts_ : list of ndarray
+        Weights and biases per layer: views into the flat buffer ``params_``.
+    loss_ : float
+        Loss of the last epoch.
+    best_loss_ : float
+        Lowest epoch loss.
+    loss_curve_ : list of float
+        Loss of each epoch.
+    n_iter_ : int
+        Epochs run (iterations for L-BFGS).
+    t_ : int
+        Training samples seen.
+    n_layers_ : int
+        Layers including input and output.
+    n_outputs_ : int
+        Output units.
+    out_activation_ : str
+        ``"softmax"`` or ``"logistic"``.
+    optimizer_ : Optimizer
+        The optimizer used (a clone of ``optimizer``, or the alias resolved).
+    optimizer_state_ : dict
+        The optimizer's state (moments, step count ``"t"``).
+    regularizers_ : list of Regularizer
+        The regularizers used (clones).
+    regularizer_state_ : dict
+        Their training state (masks' random state lives in the estimator's).
+    n_features_in_ : int
+        Number of features seen in fit.
+    feature_names_in_ : ndarray of str
+        Feature names, when X was a DataFrame with string column names.
+
+    See Also
+    --------
+    MLPRegressor : The regression counterpart.
+    skoptim.optimizers.Optimizer : The optimizer protocol.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_iris
+    >>> from skoptim import MLPClassifier
+    >>> from skoptim.optimizers import SGD
+    >>> X, y = load_iris(return_X_y=True)
+    >>> clf = MLPClassifier((16,), optimizer=SGD(0.05, momentum=0.9, nesterov=True),
+    ...                     max_iter=300, random_state=0).fit(X, y)
+    >>> clf.score(X, y) > 0.95
+    True
+    """
+
+    def __init__(
+        self,
+        hidden_layer_sizes=(100,),
+        activation="relu",
+        *,
+        optimizer="adam",
+        regularizers=None,
+        batch_size="auto",
+        max_iter=200,
+        tol=1e-4,
+        n_iter_no_change=10,
+        shuffle=True,
+        random_state=None,
+        warm_start=False,
+        verbose=False,
+    ):
+        super().__init__(
+            hidden_layer_sizes=hidden_layer_sizes,
+            activation=activation,
+            optimizer=optimizer,
+            regularizers=regularizers,
+            batch_size=batch_size,
+            max_iter=max_iter,
+            tol=tol,
+            n_iter_no_change=n_iter_no_change,
+            shuffle=shuffle,
+            random_state=random_state,
+            warm_start=warm_start,
+            verbose=verbose,
+        )
+
+    def _loss_name(self):
+        return "log_loss" if self._label_binarizer.y_type_ == "multiclass" else (
+            "binary_log_loss"
+        )
+
+    def _encode_targets(self, y, *, reset, classes=None):
+        if y is None:
+            raise ValueError(
+                f"{type(self).__name__} requires y to be passed, but the target y "
+                "is None."
+            )
+        y_type = type_of_target(y, input_name="y")
+        if y_type != "multilabel-indicator":
+            y = column_or_1d(y, warn=True)
+        check_classification_targets(y)
+        if reset:
+            lb = LabelBinarizer()
+            if classes is not None:
+                lb.fit(classes)
+            else:
+                lb.fit(y)
+            if y_type != "multilabel-indicator" and len(lb.classes_) < 2:
+                raise ValueError(
+                    f"{type(self).__name__} needs samples of at least 2 classes in "
+                    f"the data, but the data contains only one class: "
+                    f"{lb.classes_[0]!r}."
+                )
+            self._label_binarizer = lb
+            self.classes_ = lb.classes_
+        else:
+            lb = self._label_binarizer
+            unseen = np.setdiff1d(unique_labels(y), self.classes_)
+            if y_type != "multilabel-indicator" and len(unseen):
+                raise ValueError(
+                    f"y contains labels {unseen.tolist()} not seen in the first fit "
+                    f"(classes_={self.classes_.tolist()}); pass all classes with "
+                    "partial_fit(..., classes=...) on the first call."
+                )
+        Y = lb.transform(y)
+        if sp.issparse(Y):
+            Y = Y.toarray()
+        return y, Y
+
+    def partial_fit(self, X, y, classes=None, sample_weight=None):
+        """One epoch over (X, y), continuing from the current state.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+        y : array-like of shape (n_samples,) or (n_samples, n_classes)
+        classes : array-like of shape (n_classes,), default=None
+            All classes; required on the first call.
+        sample_weight : array-like of shape (n_samples,), default=None
+
+        Returns
+        -------
+        self : object
+        """
+        first = "_network" not in self.__dict__
+        if first and classes is None:
+            raise ValueError(
+                "classes must be passed on the first call to partial_fit: all the "
+                "labels that will ever appear, e.g. classes=np.unique(y_all)."
+            )
+        if not first and classes is not None and not np.array_equal(
+            np.asarray(classes), self.classes_[np.argsort(self.classes_)]
+        ) and not np.array_equal(np.sort(np.asarray(classes)), self.classes_):
+            raise ValueError(
+                f"classes={np.asarray(classes).tolist()} differs from the classes of "
+                f"the first call ({self.classes_.tolist()})."
+            )
+        return self._partial_fit(X, y, sample_weight=sample_weight,
+                                 classes=classes if first else None)
+
+    def predict_proba(self, X):
+        """Class probabilities, shape (n_samples, n_classes).
+
+        For multilabel targets, the independent probability of each label.
+        """
+        out = self._forward(X)
+        if self.n_outputs_ == 1 and self._label_binarizer.y_type_ == "binary":
+            p = out.ravel()
+            return np.column_stack([1 - p, p])
+        return out
+
+    def predict_log_proba(self, X):
+        """Logarithm of :meth:`predict_proba`."""
+        with np.errstate(divide="ignore"):
+            return np.log(self.predict_proba(X))
+
+    def predict(self, X):
+        """Predicted labels (or label indicator matrix for multilabel)."""
+        out = self._forward(X)
+        lb = self._label_binarizer
+        if lb.y_type_ == "multiclass":
+            return self.classes_[np.argmax(out, axis=1)]
+        if lb.y_type_ == "binary":
+            return self.classes_[(out.ravel() > 0.5).astype(int)]
+        return (out > 0.5).astype(int)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.classifier_tags.multi_label = True
+        return tags
+
+
+class MLPRegressor(RegressorMixin, BaseMLP):
+    r"""Multilayer perceptron regressor with a pluggable optimizer.
+
+    Same network and training loop as :class:`MLPClassifier` with an
+    identity output and (half) squared error by default; Huber and Poisson
+    (exponential output, log link) losses are available. Multi-output
+    targets are supported.
+
+    Parameters
+    ----------
+    hidden_layer_sizes : array-like of int, default=(100,)
+        Units of each hidden layer.
+    activation : {"identity", "logistic", "tanh", "relu"}, default="relu"
+        Hidden activation.
+    loss : {"squared_error", "huber", "poisson"}, default="squared_error"
+        Training loss; see :mod:`skoptim.neural_network._losses`.
+    huber_delta : float, default=1.0
+        Threshold of the Huber loss.
+    optimizer, regularizers, batch_size, max_iter, tol, n_iter_no_change, \
+shuffle, random_state, warm_start, verbose
+        As in :class:`MLPClassifier`.
+
+    Attributes
+    ----------
+    coefs_, intercepts_, params_, loss_, best_loss_, loss_curve_, n_iter_, t_, \
+n_layers_, n_outputs_, out_activation_, optimizer_, optimizer_state_, \
+regularizers_, regularizer_state_, n_features_in_, feature_names_in_
+        As in :class:`MLPClassifier`; ``out_activation_`` is ``"identity"``
+        (``"exp"`` for the Poisson loss).
+
+    Examples
+    --------
+    >>> from sklearn.datasets import make_regression
+    >>> from skoptim import MLPRegressor
+    >>> X, y = make_regression(n_samples=200, n_features=5, noise=1, random_state=0)
+    >>> reg = MLPRegressor((32,), optimizer="adam", max_iter=500,
+    ...                    random_state=0).fit(X, y / 100)
+    >>> reg.score(X, y / 100) > 0.95
+    True
+    """
+
+    _parameter_constraints = {
+        **BaseMLP._parameter_constraints,
+        "loss": [StrOptions({"squared_error", "huber", "poisson"})],
+        "huber_delta": [Interval(Real, 0, None, closed="neither")],
+    }
+
+    def __init__(
+        self,
+        hidden_layer_sizes=(100,),
+        activation="relu",
+        *,
+        loss="squared_error",
+        huber_delta=1.0,
+        optimizer="adam",
+        regularizers=None,
+        batch_size="auto",
+        max_iter=200,
+        tol=1e-4,
+        n_iter_no_change=10,
+        shuffle=True,
+        random_state=None,
+        warm_start=False,
+        verbose=False,
+    ):
+        super().__init__(
+            hidden_layer_sizes=hidden_layer_sizes,
+            activation=activation,
+            optimizer=optimizer,
+            regularizers=regularizers,
+            batch_size=batch_size,
+            max_iter=max_iter,
+            tol=tol,
+            n_iter_no_change=n_iter_no_change,
+            shuffle=shuffle,
+            random_state=random_state,
+            warm_start=warm_start,
+            verbose=verbose,
+        )
+        self.loss = loss
+        self.huber_delta = huber_delta
+
+    def _loss_name(self):
+        return self.loss
+
+    def _encode_targets(self, y, *, reset, classes=None):
+        if y is None:
+            raise ValueError(
+                f"{type(self).__name__} requires y to be passed, but the target y "
+                "is None."
+            )
+        from sklearn.utils import check_array
+
+        y = check_array(y, ensure_2d=False, dtype=_DTYPES, input_name="y")
+        if y.ndim > 2:
+            raise ValueError(f"y must be 1-D or 2-D; got shape {y.shape}.")
+        if self.loss == "poisson" and np.any(y < 0):
+            raise ValueError(
+                "loss='poisson' needs non-negative targets; y has negative values. "
+                "Use loss='squared_error' or shift y."
+            )
+        if reset:
+            self._y_ndim = y.ndim
+        Y = y.reshape(-1, 1) if y.ndim == 1 else y
+        return y, Y
+
+    def partial_fit(self, X, y, sample_weight=None):
+        """One epoch over (X, y), continuing from the current state.
+
+        Returns
+        -------
+        self : object
+        """
+        return self._partial_fit(X, y, sample_weight=sample_weight)
+
+    def predict(self, X):
+        """Predicted values, shape (n_samples,) or (n_samples, n_outputs)."""
+        out = self._forward(X)
+        if self._y_ndim == 1:
+            return out.ravel()
+        return out
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.target_tags.multi_output = True
+        tags.target_tags.single_output = True
+        if self.loss == "poisson":
+            tags.target_tags.positive_only = True
+        return tags

@@ -1,0 +1,64 @@
+"""String aliases for optimizers."""
+
+from __future__ import annotations
+
+from ._adagrad import Adadelta, Adagrad
+from ._adam import Adam, AdamW, Nadam
+from ._base import Optimizer
+from ._lbfgs import LBFGS
+from ._rmsprop import RMSprop
+from ._sgd import SGD
+
+__all__ = ["get_optimizer", "resolve_optimizer", "OPTIMIZER_ALIASES"]
+
+OPTIMIZER_ALIASES = {
+    "sgd": lambda: SGD(learning_rate=0.01),
+    "momentum": lambda: SGD(learning_rate=0.01, momentum=0.9),
+    "nesterov": lambda: SGD(learning_rate=0.01, momentum=0.9, nesterov=True),
+    "adagrad": Adagrad,
+    "adadelta": Adadelta,
+    "rmsprop": RMSprop,
+    "adam": Adam,
+    "adamw": AdamW,
+    "nadam": Nadam,
+    "lbfgs": LBFGS,
+}
+
+
+def get_optimizer(name: str) -> Optimizer:
+    """Return a new optimizer with default hyperparameters for an alias.
+
+    Parameters
+    ----------
+    name : str
+        One of ``"sgd"``, ``"momentum"`` (SGD, momentum 0.9), ``"nesterov"``
+        (SGD, Nesterov momentum 0.9), ``"adagrad"``, ``"adadelta"``,
+        ``"rmsprop"``, ``"adam"``, ``"adamw"``, ``"nadam"``, ``"lbfgs"``.
+        Case-insensitive.
+
+    Returns
+    -------
+    optimizer : Optimizer
+    """
+    key = name.lower() if isinstance(name, str) else name
+    if key not in OPTIMIZER_ALIASES:
+        raise ValueError(
+            f"Unknown optimizer alias {name!r}. Use one of "
+            f"{sorted(OPTIMIZER_ALIASES)} or pass an optimizer object such as "
+            "skoptim.optimizers.Adam(learning_rate=1e-3)."
+        )
+    return OPTIMIZER_ALIASES[key]()
+
+
+def resolve_optimizer(optimizer) -> Optimizer:
+    """An optimizer object from an object or alias, with a clear error otherwise."""
+    if isinstance(optimizer, str):
+        return get_optimizer(optimizer)
+    if isinstance(optimizer, Optimizer):
+        return optimizer
+    raise TypeError(
+        f"optimizer must be an skoptim.optimizers.Optimizer or one of the aliases "
+        f"{sorted(OPTIMIZER_ALIASES)}; got {optimizer!r} of type "
+        f"{type(optimizer).__name__}. To use your own rule, subclass "
+        "skoptim.optimizers.Optimizer."
+    )

@@ -1,0 +1,132 @@
+"""The optimizer protocol: configuration objects whose state lives elsewhere."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from numbers import Real
+from typing import Any
+
+import numpy as np
+from sklearn.utils._param_validation import Interval
+
+from ..schedules._base import Schedule, learning_rate_value
+from ..utils._params import ParamsObject
+
+__all__ = ["Optimizer", "Closure"]
+
+#: ``closure()`` re-evaluates the objective at the *current* contents of the
+#: parameter buffer, writes the gradient into the gradient buffer in place and
+#: returns the loss as a float (as ``torch.optim``'s closure does).
+Closure = Callable[[], float]
+
+LEARNING_RATE_CONSTRAINT = [Interval(Real, 0, None, closed="neither"), Schedule]
+
+
+class Optimizer(ParamsObject):
+    r"""Base class of skoptim's optimizers.
+
+    An optimizer is *configuration*: it holds hyperparameters only and is a
+    scikit-learn parameter object (``get_params``/``set_params``/``clone``), so
+    a grid search can search ``optimizer`` itself or ``optimizer__learning_rate``.
+    Everything that changes during training lives in a ``state`` dict that
+    :meth:`init` creates and the caller keeps (an estimator keeps it as the
+    fitted attribute ``optimizer_state_``). Fitting never mutates the optimizer.
+
+    The protocol, for a flat parameter vector ``params`` and a gradient buffer
+    ``grad`` of the same shape and dtype:
+
+    - ``state = opt.init(params)`` creates the state (step counter ``"t"``,
+      epoch counter ``"epoch"``, the schedule's state and the optimizer's own
+      buffers, allocated once).
+    - ``opt.step(params, grad, state, closure=None)`` updates ``params`` **in
+      place** from ``grad``. ``closure()``, when given, re-evaluates loss and
+      gradient at the current ``params`` (writing ``grad`` in place); optimizers
+      that look around within one step (SAM's ascent step) use it.
+    - ``opt.on_epoch_end(state, loss)`` advances epoch-driven schedules.
+
+    Full-batch optimizers that run their own loop (L-BFGS through
+    :func:`scipy.optimize.minimize`) set ``full_batch = True`` and implement
+    ``run`` instead of ``update``.
+
+    Writing your own optimizer takes two methods: ``init_state`` allocates the
+    buffers and ``update`` applies one step with the learning rate ``lr``
+    already resolved from a float or schedule.
+
+    Examples
+    --------
+    Sign-SGD (Bernstein et al. 2018), :math:`w \leftarrow w - \eta\,\mathrm{sign}(g)`:
+
+    >>> import numpy as np
+    >>> from skoptim.optimizers import Optimizer, minimize
+    >>> class SignSGD(Optimizer):
+    ...     def __init__(self, learning_rate=0.1):
+    ...         self.learning_rate = learning_rate
+    ...     def init_state(self, params):
+    ...         return {"sign": np.empty_like(params)}
+    ...     def update(self, params, grad, state, lr):
+    ...         np.sign(grad, out=state["sign"])
+    ...         params -= lr * state["sign"]
+    >>> res = minimize(lambda x: (float(x @ x), 2 * x), np.array([1.0, -2.0]),
+    ...                SignSGD(0.5), n_iter=4)
+    >>> res.x
+    array([0., 0.])
+    """
+
+    full_batch = False
+
+    # -- protocol -----------------------------------------------------------
+    def init(self, params: np.ndarray) -> dict[str, Any]:
+        """Validate hyperparameters and create the state for ``params``."""
+        self.validate()
+        lr = getattr(self, "learning_rate", None)
+        state: dict[str, Any] = {
+            "t": 0,
+            "epoch": 0,
+            "schedule": lr.init_state() if isinstance(lr, Schedule) else {},
+        }
+        state.update(self.init_state(params))
+        return state
+
+    def step(
+        self,
+        params: np.ndarray,
+        grad: np.ndarray,
+        state: dict[str, Any],
+        closure: Closure | None = None,
+    ) -> None:
+        """Apply one update to ``params`` in place."""
+        state["t"] += 1
+        self.update(params, grad, state, self.current_learning_rate(state))
+
+    def on_epoch_end(self, state: dict[str, Any], loss: float) -> None:
+        """Tell the optimizer an epoch ended with mean loss ``loss``."""
+        state["epoch"] += 1
+        lr = getattr(self, "learning_rate", None)
+        if isinstance(lr, Schedule):
+            lr.on_epoch_end(state["schedule"], loss)
+
+    def current_learning_rate(self, state: dict[str, Any]) -> float:
+        """The learning rate the next update uses, as a Python float."""
+        return learning_rate_value(
+            self.learning_rate, state["t"], state["epoch"], state["schedule"]
+        )
+
+    def validate(self) -> None:
+        """Check hyperparameters (and the schedule's) with clear errors."""
+        self._validate_params()
+        lr = getattr(self, "learning_rate", None)
+        if isinstance(lr, Schedule):
+            lr.validate()
+
+    # -- what subclasses write ---------------------------------------------
+    def init_state(self, params: np.ndarray) -> dict[str, Any]:
+        """Allocate this optimizer's buffers (none by default)."""
+        return {}
+
+    def update(
+        self, params: np.ndarray, grad: np.ndarray, state: dict[str, Any], lr: float
+    ) -> None:
+        """Apply the update rule in place; ``lr`` is already resolved."""
+        raise NotImplementedError(
+            f"{type(self).__name__} must implement update(params, grad, state, lr)."
+        )
