@@ -1,0 +1,261 @@
+"""Calendar-window splitter for irregularly sampled time series."""
+
+from __future__ import annotations
+
+import datetime
+import numbers
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ._split import _TimeSeriesCV
+
+__all__ = ["TimeWindowSplit"]
+
+
+def _is_numeric_times(times: pd.Index) -> bool:
+    return pd.api.types.is_numeric_dtype(
+        times.dtype
+    ) and not pd.api.types.is_bool_dtype(times.dtype)
+
+
+def _as_window(owner: str, name: str, value: Any, numeric: bool, allow_zero: bool):
+    """Convert a window length to a number (numeric times) or a pandas offset."""
+    if numeric:
+        if isinstance(value, bool) or not isinstance(value, numbers.Real):
+            raise ValueError(
+                f"{owner}: the times are numeric, so {name} must be a number; got "
+                f"{name}={value!r}."
+            )
+        ok = value >= 0 if allow_zero else value > 0
+        if not ok:
+            raise ValueError(
+                f"{owner}: {name} must be {'>= 0' if allow_zero else '> 0'}, got "
+                f"{name}={value!r}."
+            )
+        return value
+    if isinstance(value, pd.DateOffset):
+        window = value
+    elif isinstance(value, str):
+        try:
+            window = pd.Timedelta(value)
+        except ValueError:
+            try:
+                window = pd.tseries.frequencies.to_offset(value)
+            except ValueError as exc:
+                raise ValueError(
+                    f"{owner}: {name}={value!r} is neither a timedelta ('365D', "
+                    "'4W', '12h') nor a pandas offset alias ('MS', 'YS')."
+                ) from exc
+    elif isinstance(value, datetime.timedelta | np.timedelta64):
+        window = pd.Timedelta(value)
+    else:
+        raise ValueError(
+            f"{owner}: the times are datetimes, so {name} must be a timedelta, a "
+            f"pandas offset or a string such as '30D'; got {name}={value!r}."
+        )
+    ref = pd.Timestamp("2000-01-01")
+    shifted = ref + window
+    if shifted < ref or (shifted == ref and not allow_zero):
+        raise ValueError(
+            f"{owner}: {name} must be a {'non-negative' if allow_zero else 'positive'}"
+            f" duration, got {name}={value!r}."
+        )
+    return window
+
+
+class TimeWindowSplit(_TimeSeriesCV):
+    """Rolling or expanding train/test windows measured in time, not rows.
+
+    For irregularly sampled series (missing days, bursts of events) a fixed
+    number of rows does not correspond to a fixed span of time. This splitter
+    takes the sample times from a sorted pandas ``DatetimeIndex`` of ``X`` (or a
+    time column) and assigns rows to windows by their time stamp. With ``t0``
+    the first time stamp, fold ``k`` tests the rows with times in
+    ``[s_k, s_k + test_window)``, where ``s_k = t0 + train_window + gap + k *
+    step``, and trains on the rows with times in ``[s_k - gap - train_window,
+    s_k - gap)`` (rolling), or ``[t0, s_k - gap)`` when ``expanding=True``.
+    Folds are generated while ``s_k`` is not later than the last time stamp, so
+    the last test window may be cut short by the end of the data; a window
+    position whose training or test window holds no rows (a hole in the data)
+    is skipped, and ``get_n_splits(X)`` counts only the folds produced.
+
+    Numeric times (e.g. seconds or fractional years in a column) work the same
+    way with numeric window lengths.
+
+    Parameters
+    ----------
+    train_window : str, timedelta, pandas offset or float
+        Length of the training window ("365D", "4W", ``pd.Timedelta(days=7)``,
+        ``pd.offsets.MonthBegin(3)``; a number for numeric times). With
+        ``expanding=True`` it is the length of the first training window.
+    test_window : str, timedelta, pandas offset or float
+        Length of each test window.
+    step : str, timedelta, pandas offset or float, default=None
+        Shift between successive test windows; defaults to ``test_window``
+        (adjacent, non-overlapping test windows).
+    gap : str, timedelta, pandas offset or float, default=None
+        Time left out between the end of the training window and the start of
+        the test window; defaults to no gap.
+    expanding : bool, default=False
+        If True, every training window starts at the first time stamp.
+    time_column : str or int, default=None
+        Column of ``X`` holding the sample times. If None, the times are
+        ``X.index`` (``X`` must then be a pandas object with a time index).
+
+    References
+    ----------
+    .. [1] L. J. Tashman, "Out-of-sample tests of forecasting accuracy: an
+       analysis and review", International Journal of Forecasting 16 (2000)
+       (rolling-origin evaluation).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from skoptim.model_selection import TimeWindowSplit
+    >>> days = pd.to_datetime(["2024-01-01", "2024-01-02", "2024-01-04",
+    ...                        "2024-01-05", "2024-01-06", "2024-01-09",
+    ...                        "2024-01-10", "2024-01-13"])
+    >>> X = pd.DataFrame({"x": range(8)}, index=days)
+    >>> cv = TimeWindowSplit(train_window="4D", test_window="3D")
+    >>> for train, test in cv.split(X):
+    ...     print(train, test)
+    [0 1 2] [3 4]
+    [2 3 4] [5 6]
+    [5 6] [7]
+    """
+
+    def __init__(
+        self,
+        train_window: Any,
+        test_window: Any,
+        step: Any = None,
+        gap: Any = None,
+        expanding: bool = False,
+        time_column: str | int | None = None,
+    ):
+        self.train_window = train_window
+        self.test_window = test_window
+        self.step = step
+        self.gap = gap
+        self.expanding = expanding
+        self.time_column = time_column
+
+    def _times(self, X) -> pd.Index:
+        owner = type(self).__name__
+        if self.time_column is not None:
+            if isinstance(X, pd.DataFrame):
+                if self.time_column not in X.columns:
+                    raise ValueError(
+                        f"{owner}: time_column={self.time_column!r} is not a column "
+                        f"of X (columns: {list(X.columns)})."
+                    )
+                return pd.Index(X[self.time_column])
+            arr = np.asarray(X)
+            if arr.ndim != 2 or not isinstance(self.time_column, numbers.Integral):
+                raise ValueError(
+                    f"{owner}: time_column={self.time_column!r} needs a pandas "
+                    "DataFrame, or an integer column number for a 2-d array."
+                )
+            return pd.Index(arr[:, self.time_column])
+        index = getattr(X, "index", None)
+        if not isinstance(index, pd.Index):
+            raise ValueError(
+                f"{owner}: X has no time index; pass a pandas DataFrame/Series "
+                "indexed by time (DatetimeIndex) or set time_column."
+            )
+        return index
+
+    def _folds(self, X):
+        owner = type(self).__name__
+        times = self._times(X)
+        n = len(times)
+        if n == 0:
+            raise ValueError(f"{owner}: cannot split an empty X (n_samples=0).")
+        if times.hasnans:
+            raise ValueError(f"{owner}: the sample times contain missing values.")
+        numeric = _is_numeric_times(times)
+        if not numeric and not pd.api.types.is_datetime64_any_dtype(times.dtype):
+            raise ValueError(
+                f"{owner}: the sample times must be datetimes or numbers, got "
+                f"dtype {times.dtype}."
+            )
+        if not isinstance(self.expanding, bool | np.bool_):
+            raise ValueError(
+                f"{owner}: expanding must be a bool, got {self.expanding!r}."
+            )
+        train_w = _as_window(owner, "train_window", self.train_window, numeric, False)
+        test_w = _as_window(owner, "test_window", self.test_window, numeric, False)
+        step = (
+            test_w
+            if self.step is None
+            else _as_window(owner, "step", self.step, numeric, False)
+        )
+        zero = 0 if numeric else pd.Timedelta(0)
+        gap = (
+            zero
+            if self.gap is None
+            else _as_window(owner, "gap", self.gap, numeric, True)
+        )
+        values = times.to_numpy()
+        if not times.is_monotonic_increasing:
+            bad = int(np.flatnonzero(values[1:] < values[:-1])[0]) + 1
+            raise ValueError(
+                f"{owner}: the sample times must be sorted in increasing order, but "
+                f"row {bad} ({times[bad]}) comes after row {bad - 1} "
+                f"({times[bad - 1]})."
+            )
+        first, last = times[0], times[-1]
+        start = first + train_w + gap
+        if start > last:
+            raise ValueError(
+                f"{owner}: train_window={self.train_window!r} plus gap={self.gap!r} "
+                f"(first test window would start at {start}) is longer than the "
+                f"data, which spans {first} to {last} ({last - first})."
+            )
+        folds = []
+        while start <= last:
+            test_end = start + test_w
+            train_end = start - gap
+            train_start = first if self.expanding else train_end - train_w
+            lo, hi = times.searchsorted([train_start, train_end], side="left")
+            t_lo, t_hi = times.searchsorted([start, test_end], side="left")
+            if hi > lo and t_hi > t_lo:
+                folds.append((np.arange(lo, hi), np.arange(t_lo, t_hi)))
+            nxt = start + step
+            if not nxt > start:  # pragma: no cover - guarded by _as_window
+                raise ValueError(f"{owner}: step={self.step!r} does not advance time.")
+            start = nxt
+        if not folds:
+            raise ValueError(
+                f"{owner}: no window position has rows in both its training and "
+                f"test window (data spans {first} to {last})."
+            )
+        return folds
+
+    def get_n_splits(self, X: Any = None, y: Any = None, groups: Any = None) -> int:
+        """Return the number of folds ``split(X)`` yields.
+
+        Parameters
+        ----------
+        X : DataFrame or Series of shape (n_samples, ...)
+            Data with a time index (or ``time_column``); required, since the
+            number of folds depends on the time span.
+        y, groups : object
+            Ignored, exist for compatibility.
+
+        Returns
+        -------
+        n_splits : int
+            Number of folds.
+        """
+        if X is None:
+            raise ValueError(
+                f"{type(self).__name__}: get_n_splits needs X, since the number of "
+                "folds depends on the sample times."
+            )
+        return len(self._folds(X))
+
+    def _iter_splits(self, X, y, groups, n_samples):
+        yield from self._folds(X)
