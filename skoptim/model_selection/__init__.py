@@ -7,6 +7,10 @@ from ._bias_variance import (
     bias_variance_from_predictions,
 )
 from ._bias_variance_curve import BiasVarianceCurve, bias_variance_curve
+from ._plot import plot_splits
+from ._split import BlockedKFold, BlockedTimeSeriesSplit, GroupTimeSeriesSplit
+from ._split_purged import CombinatorialPurgedKFold, PurgedKFold
+from ._split_window import TimeWindowSplit
 
 __all__: list[str] = [
     "BiasVarianceCurve",
@@ -15,4 +19,11 @@ __all__: list[str] = [
     "bias_variance_curve",
     "bias_variance_decomposition",
     "bias_variance_from_predictions",
+    "BlockedKFold",
+    "BlockedTimeSeriesSplit",
+    "CombinatorialPurgedKFold",
+    "GroupTimeSeriesSplit",
+    "PurgedKFold",
+    "TimeWindowSplit",
+    "plot_splits",
 ]
