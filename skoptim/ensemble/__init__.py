@@ -1,3 +1,24 @@
-"""skoptim.ensemble."""
+"""Bagging and boosting meta-estimators.
 
-__all__: list[str] = []
+Bagging with bootstrap uncertainty (:class:`BaggingRegressor`,
+:class:`BaggingClassifier`), AdaBoost that also works with bases that take no
+``sample_weight`` (:class:`AdaBoostClassifier`, :class:`AdaBoostRegressor`),
+and gradient boosting of any scikit-learn regressor
+(:class:`GradientBoostingRegressor`, :class:`GradientBoostingClassifier`).
+"""
+
+from skoptim.ensemble._bagging import BaggingClassifier, BaggingRegressor
+from skoptim.ensemble._gradient_boosting import (
+    GradientBoostingClassifier,
+    GradientBoostingRegressor,
+)
+from skoptim.ensemble._weight_boosting import AdaBoostClassifier, AdaBoostRegressor
+
+__all__ = [
+    "AdaBoostClassifier",
+    "AdaBoostRegressor",
+    "BaggingClassifier",
+    "BaggingRegressor",
+    "GradientBoostingClassifier",
+    "GradientBoostingRegressor",
+]
