@@ -14,14 +14,19 @@ _COLORS = {"train": "#1f77b4", "test": "#ff7f0e", "unused": "#d9d9d9"}
 
 
 def plot_splits(
-    cv: Any, X: Any, y: Any = None, groups: Any = None, ax: Any = None
+    cv: Any,
+    X: Any,
+    y: Any = None,
+    groups: Any = None,
+    ax: Any = None,
+    show_groups: bool | str = "auto",
 ) -> Any:
     """Draw each fold of ``cv`` as a row of train / test / left-out samples.
 
     Each fold is one horizontal band; a sample is coloured as training (blue),
     test (orange) or left out (grey: gaps, purged or embargoed rows, rows
-    outside a rolling window). If ``groups`` is given, an extra band at the
-    bottom shows the group of each sample. This is scikit-learn's
+    outside a rolling window). If ``groups`` holds group labels, an extra band
+    at the bottom shows the group of each sample. This is scikit-learn's
     ``plot_cv_indices`` example as a reusable function.
 
     Parameters
@@ -38,6 +43,11 @@ def plot_splits(
         splitters); also drawn as a band when it holds group labels.
     ax : matplotlib.axes.Axes, default=None
         Axes to draw on; a new figure is created if None.
+    show_groups : bool or "auto", default="auto"
+        Whether to draw the ``groups`` band. ``"auto"`` draws it when
+        ``groups`` is given, except for :class:`PurgedKFold` and
+        :class:`CombinatorialPurgedKFold`, whose ``groups`` are label end
+        times rather than group labels.
 
     Returns
     -------
@@ -93,7 +103,16 @@ def plot_splits(
         Patch(color=_COLORS["test"], label="test"),
         Patch(color=_COLORS["unused"], label="left out (gap/purge/embargo)"),
     ]
-    if groups is not None:
+    if show_groups == "auto":
+        from ._split_purged import CombinatorialPurgedKFold, PurgedKFold
+
+        show_groups = not isinstance(cv, PurgedKFold | CombinatorialPurgedKFold)
+    elif not isinstance(show_groups, bool):
+        raise ValueError(
+            f"plot_splits: show_groups must be True, False or 'auto', got "
+            f"{show_groups!r}."
+        )
+    if groups is not None and show_groups:
         codes = np.unique(np.asarray(groups), return_inverse=True)[1].reshape(-1)
         ax.imshow(
             codes[np.newaxis, :],
