@@ -15,6 +15,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin, clone
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.preprocessing import LabelBinarizer
 from sklearn.utils import check_random_state
+from sklearn.utils._available_if import available_if
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.multiclass import (
     check_classification_targets,
@@ -55,6 +56,14 @@ def _as_list_of_regularizers(regularizers, owner):
     return regs
 
 
+def _stochastic_optimizer(est) -> bool:
+    """partial_fit exists only for optimizers that take single steps."""
+    opt = est.optimizer
+    if isinstance(opt, str):
+        return opt.lower() != "lbfgs"
+    return not getattr(opt, "full_batch", False)
+
+
 class BaseMLP(BaseEstimator, metaclass=ABCMeta):
     """Shared machinery of :class:`MLPClassifier` and :class:`MLPRegressor`."""
 
@@ -66,7 +75,10 @@ class BaseMLP(BaseEstimator, metaclass=ABCMeta):
         "activation": [StrOptions({"identity", "logistic", "tanh", "relu"})],
         "optimizer": [StrOptions(set(OPTIMIZER_ALIASES)), Optimizer],
         "regularizers": ["array-like", Regularizer, None],
-        "batch_size": [StrOptions({"auto"}), Interval(Integral, 1, None, closed="left")],
+        "batch_size": [
+            StrOptions({"auto"}),
+            Interval(Integral, 1, None, closed="left"),
+        ],
         "max_iter": [Interval(Integral, 1, None, closed="left")],
         "tol": [Interval(Real, 0, None, closed="left")],
         "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
@@ -208,8 +220,9 @@ class BaseMLP(BaseEstimator, metaclass=ABCMeta):
         return self._fit(X, y, sample_weight, incremental=False, fit_params=fit_params)
 
     def _partial_fit(self, X, y, sample_weight=None, classes=None):
-        return self._fit(X, y, sample_weight, incremental=True, classes=classes,
-                         fit_params={})
+        return self._fit(
+            X, y, sample_weight, incremental=True, classes=classes, fit_params={}
+        )
 
     def _fit(self, X, y, sample_weight, *, incremental, classes=None, fit_params):
         optimizer, regs = self._validate_hyperparameters()
@@ -286,7 +299,9 @@ class BaseMLP(BaseEstimator, metaclass=ABCMeta):
     def _initialize(self, layer_sizes, dtype, optimizer, regs):
         extra = []
         for k, r in enumerate(regs):
-            extra += [(f"{k}:{name}", size) for name, size in r.param_blocks(layer_sizes)]
+            extra += [
+                (f"{k}:{name}", size) for name, size in r.param_blocks(layer_sizes)
+            ]
         net = Network(
             layer_sizes,
             self.activation,
@@ -321,7 +336,7 @@ class BaseMLP(BaseEstimator, metaclass=ABCMeta):
         old = getattr(self, "regularizers_", [])
         same = len(old) == len(regs) and all(
             type(a) is type(b) and a.get_params() == b.get_params()
-            for a, b in zip(old, regs)
+            for a, b in zip(old, regs, strict=False)
         )
         if same:
             return
@@ -341,20 +356,37 @@ class BaseMLP(BaseEstimator, metaclass=ABCMeta):
         net.hooks = {
             "input": [r for r in regs if r.uses("forward_input")],
             "pre": [r for r in regs if r.uses("forward_pre") or r.uses("backward_pre")],
-            "post": [r for r in regs if r.uses("forward_post")
-                     or r.uses("backward_post")],
+            "post": [
+                r for r in regs if r.uses("forward_post") or r.uses("backward_post")
+            ],
         }
         self._hook_lists = {
             h: [r for r in regs if r.uses(h)]
-            for h in ("transform_targets", "transform_batch", "before_forward",
-                      "after_backward", "penalty", "on_fit_start", "on_epoch_end",
-                      "on_fit_end")
+            for h in (
+                "transform_targets",
+                "transform_batch",
+                "before_forward",
+                "after_backward",
+                "penalty",
+                "on_fit_start",
+                "on_epoch_end",
+                "on_fit_end",
+            )
         }
 
     def _snapshot(self):
-        keep = ("optimizer_", "optimizer_state_", "loss_curve_", "n_iter_", "t_",
-                "best_loss_", "loss_", "_no_improvement_count", "regularizer_state_",
-                "regularizers_")
+        keep = (
+            "optimizer_",
+            "optimizer_state_",
+            "loss_curve_",
+            "n_iter_",
+            "t_",
+            "best_loss_",
+            "loss_",
+            "_no_improvement_count",
+            "regularizer_state_",
+            "regularizers_",
+        )
         snap = {k: copy.deepcopy(self.__dict__[k]) for k in keep if k in self.__dict__}
         snap["params"] = self._network.params.copy()
         return snap
@@ -366,8 +398,10 @@ class BaseMLP(BaseEstimator, metaclass=ABCMeta):
 
     def _forget_fit(self):
         for k in list(self.__dict__):
-            if k.endswith("_") and not k.startswith("__") or k in (
-                "_network", "_hook_lists", "_no_improvement_count"
+            if (
+                k.endswith("_")
+                and not k.startswith("__")
+                or k in ("_network", "_hook_lists", "_no_improvement_count")
             ):
                 del self.__dict__[k]
 
@@ -388,8 +422,9 @@ class BaseMLP(BaseEstimator, metaclass=ABCMeta):
         for r in hooks["on_fit_start"]:
             r.on_fit_start(ctx)
         for r in hooks["transform_targets"]:
-            ctx.Y = np.ascontiguousarray(r.transform_targets(ctx.Y, ctx),
-                                         dtype=ctx.network.dtype)
+            ctx.Y = np.ascontiguousarray(
+                r.transform_targets(ctx.Y, ctx), dtype=ctx.network.dtype
+            )
         ctx.n_samples = ctx.X.shape[0]
         if self.optimizer_.full_batch:
             self._run_full_batch(ctx)
@@ -527,8 +562,14 @@ class BaseMLP(BaseEstimator, metaclass=ABCMeta):
             return ctx.stop
 
         start = self.n_iter_
-        res = opt.run(net.params, net.grad, closure, state, n_iter=self.max_iter,
-                      callback=callback)
+        res = opt.run(
+            net.params,
+            net.grad,
+            closure,
+            state,
+            n_iter=self.max_iter,
+            callback=callback,
+        )
         if not np.isfinite(net.params).all():
             self._diverged(float("nan"), "after L-BFGS")
         if self.n_iter_ - start >= self.max_iter and not ctx.stop:
@@ -642,11 +683,16 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
     Examples
     --------
     >>> from sklearn.datasets import load_iris
+    >>> from sklearn.pipeline import make_pipeline
+    >>> from sklearn.preprocessing import StandardScaler
     >>> from skoptim import MLPClassifier
     >>> from skoptim.optimizers import SGD
     >>> X, y = load_iris(return_X_y=True)
-    >>> clf = MLPClassifier((16,), optimizer=SGD(0.05, momentum=0.9, nesterov=True),
-    ...                     max_iter=300, random_state=0).fit(X, y)
+    >>> clf = make_pipeline(
+    ...     StandardScaler(),
+    ...     MLPClassifier((16,), optimizer=SGD(0.05, momentum=0.9, nesterov=True),
+    ...                   max_iter=300, random_state=0),
+    ... ).fit(X, y)
     >>> clf.score(X, y) > 0.95
     True
     """
@@ -683,8 +729,10 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
         )
 
     def _loss_name(self):
-        return "log_loss" if self._label_binarizer.y_type_ == "multiclass" else (
-            "binary_log_loss"
+        return (
+            "log_loss"
+            if self._label_binarizer.y_type_ == "multiclass"
+            else ("binary_log_loss")
         )
 
     def _encode_targets(self, y, *, reset, classes=None):
@@ -725,6 +773,7 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
             Y = Y.toarray()
         return y, Y
 
+    @available_if(_stochastic_optimizer)
     def partial_fit(self, X, y, classes=None, sample_weight=None):
         """One epoch over (X, y), continuing from the current state.
 
@@ -746,15 +795,21 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
                 "classes must be passed on the first call to partial_fit: all the "
                 "labels that will ever appear, e.g. classes=np.unique(y_all)."
             )
-        if not first and classes is not None and not np.array_equal(
-            np.asarray(classes), self.classes_[np.argsort(self.classes_)]
-        ) and not np.array_equal(np.sort(np.asarray(classes)), self.classes_):
+        if (
+            not first
+            and classes is not None
+            and not np.array_equal(
+                np.asarray(classes), self.classes_[np.argsort(self.classes_)]
+            )
+            and not np.array_equal(np.sort(np.asarray(classes)), self.classes_)
+        ):
             raise ValueError(
                 f"classes={np.asarray(classes).tolist()} differs from the classes of "
                 f"the first call ({self.classes_.tolist()})."
             )
-        return self._partial_fit(X, y, sample_weight=sample_weight,
-                                 classes=classes if first else None)
+        return self._partial_fit(
+            X, y, sample_weight=sample_weight, classes=classes if first else None
+        )
 
     def predict_proba(self, X):
         """Class probabilities, shape (n_samples, n_classes).
@@ -762,6 +817,11 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
         For multilabel targets, the independent probability of each label.
         """
         out = self._forward(X)
+        if self.out_activation_ == "logistic":
+            # expit saturates to exactly 0 or 1 in floating point; keep the
+            # probabilities strictly inside (0, 1) as a distribution should be
+            info = np.finfo(out.dtype)
+            np.clip(out, info.tiny, 1 - info.epsneg, out=out)
         if self.n_outputs_ == 1 and self._label_binarizer.y_type_ == "binary":
             p = out.ravel()
             return np.column_stack([1 - p, p])
@@ -894,6 +954,7 @@ regularizers_, regularizer_state_, n_features_in_, feature_names_in_
         Y = y.reshape(-1, 1) if y.ndim == 1 else y
         return y, Y
 
+    @available_if(_stochastic_optimizer)
     def partial_fit(self, X, y, sample_weight=None):
         """One epoch over (X, y), continuing from the current state.
 

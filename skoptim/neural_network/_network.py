@@ -50,8 +50,16 @@ class Network:
         with learned parameters); their views are in ``self.blocks``.
     """
 
-    def __init__(self, layer_sizes, activation, out_activation, loss, dtype,
-                 extra_blocks=(), huber_delta=1.0):
+    def __init__(
+        self,
+        layer_sizes,
+        activation,
+        out_activation,
+        loss,
+        dtype,
+        extra_blocks=(),
+        huber_delta=1.0,
+    ):
         self.layer_sizes = [int(s) for s in layer_sizes]
         self.activation = activation
         self.out_activation = out_activation
@@ -60,7 +68,9 @@ class Network:
         self.extra_blocks = [(str(n), int(s)) for n, s in extra_blocks]
         self.huber_delta = float(huber_delta)
         sizes = []
-        for fan_in, fan_out in zip(self.layer_sizes[:-1], self.layer_sizes[1:]):
+        for fan_in, fan_out in zip(
+            self.layer_sizes[:-1], self.layer_sizes[1:], strict=False
+        ):
             sizes += [fan_in * fan_out, fan_out]
         sizes += [s for _, s in self.extra_blocks]
         self.n_params = int(sum(sizes))
@@ -75,27 +85,38 @@ class Network:
         self.coefs, self.intercepts = [], []
         self.coef_grads, self.intercept_grads = [], []
         offset = 0
-        for fan_in, fan_out in zip(self.layer_sizes[:-1], self.layer_sizes[1:]):
+        for fan_in, fan_out in zip(
+            self.layer_sizes[:-1], self.layer_sizes[1:], strict=False
+        ):
             for store, gstore, shape in (
                 (self.coefs, self.coef_grads, (fan_in, fan_out)),
                 (self.intercepts, self.intercept_grads, (fan_out,)),
             ):
                 size = int(np.prod(shape))
-                store.append(params[offset:offset + size].reshape(shape))
-                gstore.append(self.grad[offset:offset + size].reshape(shape))
+                store.append(params[offset : offset + size].reshape(shape))
+                gstore.append(self.grad[offset : offset + size].reshape(shape))
                 offset += size
         self.n_layer_params = offset
         self.blocks, self.block_grads = {}, {}
         for name, size in self.extra_blocks:
-            self.blocks[name] = params[offset:offset + size]
-            self.block_grads[name] = self.grad[offset:offset + size]
+            self.blocks[name] = params[offset : offset + size]
+            self.block_grads[name] = self.grad[offset : offset + size]
             offset += size
         self._ws = {}
 
     def __getstate__(self):
         state = self.__dict__.copy()
-        for key in ("coefs", "intercepts", "coef_grads", "intercept_grads",
-                    "blocks", "block_grads", "grad", "_ws", "_last_input"):
+        for key in (
+            "coefs",
+            "intercepts",
+            "coef_grads",
+            "intercept_grads",
+            "blocks",
+            "block_grads",
+            "grad",
+            "_ws",
+            "_last_input",
+        ):
             state.pop(key, None)
         return state
 
@@ -120,7 +141,7 @@ class Network:
         """
         factor = 2.0 if self.activation == "logistic" else 6.0
         for i, (fan_in, fan_out) in enumerate(
-            zip(self.layer_sizes[:-1], self.layer_sizes[1:])
+            zip(self.layer_sizes[:-1], self.layer_sizes[1:], strict=False)
         ):
             bound = np.sqrt(factor / (fan_in + fan_out))
             self.coefs[i][...] = rng.uniform(-bound, bound, (fan_in, fan_out))
@@ -173,7 +194,7 @@ class Network:
             for h in hooks["input"]:
                 X = h.forward_input(X, ctx)
         inp = X
-        for i, (W, b) in enumerate(zip(self.coefs, self.intercepts)):
+        for i, (W, b) in enumerate(zip(self.coefs, self.intercepts, strict=False)):
             Z = A[i + 1][:n]
             if sp.issparse(inp):
                 Z[...] = inp @ W

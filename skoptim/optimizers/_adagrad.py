@@ -49,8 +49,13 @@ class Adagrad(Optimizer):
         "epsilon": [Interval(Real, 0, None, closed="left")],
     }
 
-    def __init__(self, learning_rate=0.01, lr_decay=0.0,
-                 initial_accumulator_value=0.0, epsilon=1e-10):
+    def __init__(
+        self,
+        learning_rate=0.01,
+        lr_decay=0.0,
+        initial_accumulator_value=0.0,
+        epsilon=1e-10,
+    ):
         self.learning_rate = learning_rate
         self.lr_decay = lr_decay
         self.initial_accumulator_value = initial_accumulator_value
@@ -122,8 +127,12 @@ class Adadelta(Optimizer):
 
     def update(self, params, grad, state, lr):
         rho, eps = float(self.rho), float(self.epsilon)
-        sq, acc, tmp, delta = (state["square_avg"], state["acc_delta"],
-                               state["buf"], state["buf2"])
+        sq, acc, tmp, delta = (
+            state["square_avg"],
+            state["acc_delta"],
+            state["buf"],
+            state["buf2"],
+        )
         # E[g^2] <- rho E[g^2] + (1 - rho) g^2
         np.multiply(grad, grad, out=tmp)
         tmp -= sq

@@ -75,8 +75,9 @@ class Adam(Optimizer):
         "amsgrad": ["boolean"],
     }
 
-    def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-8,
-                 amsgrad=False):
+    def __init__(
+        self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-8, amsgrad=False
+    ):
         self.learning_rate = learning_rate
         self.beta_1 = beta_1
         self.beta_2 = beta_2
@@ -149,10 +150,22 @@ class AdamW(Adam):
         "weight_decay": [Interval(Real, 0, None, closed="left")],
     }
 
-    def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-8,
-                 amsgrad=False, weight_decay=0.01):
-        super().__init__(learning_rate=learning_rate, beta_1=beta_1, beta_2=beta_2,
-                         epsilon=epsilon, amsgrad=amsgrad)
+    def __init__(
+        self,
+        learning_rate=0.001,
+        beta_1=0.9,
+        beta_2=0.999,
+        epsilon=1e-8,
+        amsgrad=False,
+        weight_decay=0.01,
+    ):
+        super().__init__(
+            learning_rate=learning_rate,
+            beta_1=beta_1,
+            beta_2=beta_2,
+            epsilon=epsilon,
+            amsgrad=amsgrad,
+        )
         self.weight_decay = weight_decay
 
     def _decay(self, params, state, lr):
@@ -204,8 +217,14 @@ class Nadam(Optimizer):
         "momentum_decay": [Interval(Real, 0, None, closed="left")],
     }
 
-    def __init__(self, learning_rate=0.002, beta_1=0.9, beta_2=0.999, epsilon=1e-8,
-                 momentum_decay=0.004):
+    def __init__(
+        self,
+        learning_rate=0.002,
+        beta_1=0.9,
+        beta_2=0.999,
+        epsilon=1e-8,
+        momentum_decay=0.004,
+    ):
         self.learning_rate = learning_rate
         self.beta_1 = beta_1
         self.beta_2 = beta_2

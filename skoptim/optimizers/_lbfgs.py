@@ -59,8 +59,9 @@ class LBFGS(Optimizer):
         "max_fun": [Interval(Integral, 1, None, closed="left")],
     }
 
-    def __init__(self, history_size=10, tol=1e-5, ftol=2.220446049250313e-09,
-                 max_fun=15000):
+    def __init__(
+        self, history_size=10, tol=1e-5, ftol=2.220446049250313e-09, max_fun=15000
+    ):
         self.history_size = history_size
         self.tol = tol
         self.ftol = ftol
@@ -122,7 +123,9 @@ class LBFGS(Optimizer):
         def cb(intermediate_result):
             state["t"] += 1
             params[...] = intermediate_result.x
-            if callback is not None and callback(params, float(intermediate_result.fun)):
+            if callback is not None and callback(
+                params, float(intermediate_result.fun)
+            ):
                 raise StopIteration
 
         res = scipy.optimize.minimize(

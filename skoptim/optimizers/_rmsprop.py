@@ -60,8 +60,9 @@ class RMSprop(Optimizer):
         "centered": ["boolean"],
     }
 
-    def __init__(self, learning_rate=0.01, alpha=0.99, epsilon=1e-8, momentum=0.0,
-                 centered=False):
+    def __init__(
+        self, learning_rate=0.01, alpha=0.99, epsilon=1e-8, momentum=0.0, centered=False
+    ):
         self.learning_rate = learning_rate
         self.alpha = alpha
         self.epsilon = epsilon

@@ -226,8 +226,9 @@ class CosineAnnealing(Schedule):
         "unit": _UNIT,
     }
 
-    def __init__(self, learning_rate=0.01, t_max=100, eta_min=0.0, warmup=0,
-                 unit="epoch"):
+    def __init__(
+        self, learning_rate=0.01, t_max=100, eta_min=0.0, warmup=0, unit="epoch"
+    ):
         self.learning_rate = learning_rate
         self.t_max = t_max
         self.eta_min = eta_min
@@ -240,7 +241,9 @@ class CosineAnnealing(Schedule):
         if t < self.warmup:
             return lr0 * (t + 1) / self.warmup
         frac = min(t - self.warmup, self.t_max) / self.t_max
-        return self.eta_min + 0.5 * (lr0 - self.eta_min) * (1.0 + math.cos(math.pi * frac))
+        return self.eta_min + 0.5 * (lr0 - self.eta_min) * (
+            1.0 + math.cos(math.pi * frac)
+        )
 
 
 class ReduceOnPlateau(Schedule):
@@ -274,8 +277,9 @@ class ReduceOnPlateau(Schedule):
         "min_lr": [Interval(Real, 0, None, closed="left")],
     }
 
-    def __init__(self, learning_rate=0.01, factor=0.1, patience=5, threshold=1e-4,
-                 min_lr=0.0):
+    def __init__(
+        self, learning_rate=0.01, factor=0.1, patience=5, threshold=1e-4, min_lr=0.0
+    ):
         self.learning_rate = learning_rate
         self.factor = factor
         self.patience = patience

@@ -1,4 +1,4 @@
-"""Base class for skoptim's configuration objects (optimizers, schedules, regularizers)."""
+"""Base class of configuration objects (optimizers, schedules, regularizers)."""
 
 from __future__ import annotations
 
@@ -18,5 +18,6 @@ class ParamsObject(BaseEstimator):
     is created at fit time and kept by the estimator, never on this object.
     """
 
-    def _more_tags(self):  # pragma: no cover - legacy sklearn
-        return {"non_deterministic": False}
+    #: scikit-learn-style declarative constraints, checked by ``validate``;
+    #: a user's subclass may leave it empty.
+    _parameter_constraints: dict = {}
