@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
+import pandas as pd
 from sklearn.model_selection import BaseCrossValidator
 from sklearn.utils import indexable
 from sklearn.utils.validation import _num_samples
@@ -117,10 +118,30 @@ class _TimeSeriesCV(BaseCrossValidator):
         """
         X, y, groups = indexable(X, y, groups)
         n_samples = _num_samples(X)
+        _check_time_index_sorted(type(self).__name__, X)
         yield from self._iter_splits(X, y, groups, n_samples)
 
     def _iter_splits(self, X, y, groups, n_samples):  # pragma: no cover - abstract
         raise NotImplementedError
+
+
+def _check_time_index_sorted(owner: str, X: Any) -> None:
+    """Refuse a pandas X whose datetime-like index is not in increasing order.
+
+    All splitters assume that row order is time order; a shuffled time index
+    would make every fold silently wrong.
+    """
+    index = getattr(X, "index", None)
+    if not isinstance(index, pd.DatetimeIndex | pd.PeriodIndex | pd.TimedeltaIndex):
+        return
+    if not index.is_monotonic_increasing:
+        values = index.asi8
+        bad = int(np.flatnonzero(values[1:] < values[:-1])[0]) + 1
+        raise ValueError(
+            f"{owner}: X's time index must be sorted in increasing order, but row "
+            f"{bad} ({index[bad]}) is earlier than row {bad - 1} ({index[bad - 1]}). "
+            "Sort the data by time first (e.g. X.sort_index())."
+        )
 
 
 def _check_int(
@@ -183,9 +204,12 @@ class BlockedTimeSeriesSplit(_TimeSeriesCV):
     and ``train_size`` for an integer one; every block must keep at least one
     training and one test row.
 
-    The scheme is the "blocked cross-validation" of Snijders (1988) as discussed
-    by Bergmeir & Benítez (2012); it is also known as "blocking time series
-    split" in practitioner write-ups.
+    Each fold is a fixed-origin out-of-sample evaluation ("last block"
+    evaluation, Tashman 2000; Bergmeir & Benítez 2012) confined to its own
+    block, so the ``n_splits`` scores are replications over different periods.
+    The scheme circulates as "blocking time series split" in practitioner
+    write-ups, usually with integer division that silently drops the last
+    ``n_samples % n_splits`` rows; here they are kept, as described above.
 
     Parameters
     ----------
@@ -205,7 +229,9 @@ class BlockedTimeSeriesSplit(_TimeSeriesCV):
 
     References
     ----------
-    .. [1] C. Bergmeir and J. M. Benítez, "On the use of cross-validation for
+    .. [1] L. J. Tashman, "Out-of-sample tests of forecasting accuracy: an
+       analysis and review", International Journal of Forecasting 16 (2000).
+    .. [2] C. Bergmeir and J. M. Benítez, "On the use of cross-validation for
        time series predictor evaluation", Information Sciences 191 (2012).
 
     Examples
@@ -301,10 +327,10 @@ class BlockedKFold(_TimeSeriesCV):
     is the test set exactly once; the model is trained on all other rows, on
     *both* sides of the test block, except the ``gap_before`` rows immediately
     before and the ``gap_after`` rows immediately after the test block. With
-    ``gap_before = gap_after = h`` this is the hv-block cross-validation of
-    Racine (2000) ("h-block" of Burman, Chow & Nolan (1994) when the test block is
-    a single row); with zero gaps it is the non-shuffled, non-dependent "blocked
-    CV" studied by Bergmeir & Benítez (2012).
+    ``gap_before = gap_after = h`` this is the K-fold form of the hv-block
+    cross-validation of Racine (2000) (the "h-block" scheme of Burman, Chow &
+    Nolan (1994) when each test block is a single row); with zero gaps it is
+    the non-shuffled "blocked CV" studied by Bergmeir & Benítez (2012).
 
     When is it valid? Training on the future is harmless only if the test
     errors are uncorrelated with the training data. Bergmeir, Hyndman & Koo

@@ -77,7 +77,7 @@ def _label_end_positions(owner: str, X: Any, groups: Any, horizon: int, n: int):
         bad = int(np.flatnonzero(np.asarray(t0[1:]) < np.asarray(t0[:-1]))[0]) + 1
         raise ValueError(
             f"{owner}: X's index must be sorted in increasing time order, but row "
-            f"{bad} ({t0[bad]!r}) comes before row {bad - 1} ({t0[bad - 1]!r})."
+            f"{bad} ({t0[bad]!r}) is earlier than row {bad - 1} ({t0[bad - 1]!r})."
         )
     try:
         before = np.asarray(t1 < t0)
@@ -249,7 +249,7 @@ class CombinatorialPurgedKFold(_TimeSeriesCV):
     complete backtest paths, each covering every row exactly once. Path ``p``
     takes group ``g``'s predictions from the ``p``-th split (in split order)
     whose test set contains ``g``; see :meth:`get_backtest_paths` and
-    :meth:`iter_backtest_paths`.
+    :meth:`get_path_test_indices`.
 
     Parameters
     ----------
@@ -287,6 +287,22 @@ class CombinatorialPurgedKFold(_TimeSeriesCV):
     array([[0, 0, 1, 2],
            [1, 3, 3, 4],
            [2, 4, 5, 5]])
+
+    Recombining out-of-sample predictions into the backtest paths:
+
+    >>> from sklearn.linear_model import Ridge
+    >>> from sklearn.model_selection import cross_validate
+    >>> rng = np.random.default_rng(0)
+    >>> X, y = rng.normal(size=(12, 2)), rng.normal(size=12)
+    >>> fitted = cross_validate(Ridge(), X, y, cv=cv, return_estimator=True)
+    >>> paths = []
+    >>> for path in cv.get_path_test_indices(X):
+    ...     pred = np.empty(len(y))
+    ...     for split, rows in path:
+    ...         pred[rows] = fitted["estimator"][split].predict(X[rows])
+    ...     paths.append(pred)
+    >>> len(paths), paths[0].shape
+    (3, (12,))
     """
 
     __metadata_request__split = {"groups": True}
@@ -362,7 +378,7 @@ class CombinatorialPurgedKFold(_TimeSeriesCV):
                 seen[g] += 1
         return paths
 
-    def iter_backtest_paths(
+    def get_path_test_indices(
         self, X: Any, y: Any = None, groups: Any = None
     ) -> list[list[tuple[int, np.ndarray]]]:
         """Backtest paths as (split number, test rows) pieces in time order.

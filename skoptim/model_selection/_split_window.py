@@ -203,7 +203,7 @@ class TimeWindowSplit(_TimeSeriesCV):
             bad = int(np.flatnonzero(values[1:] < values[:-1])[0]) + 1
             raise ValueError(
                 f"{owner}: the sample times must be sorted in increasing order, but "
-                f"row {bad} ({times[bad]}) comes after row {bad - 1} "
+                f"row {bad} ({times[bad]}) is earlier than row {bad - 1} "
                 f"({times[bad - 1]})."
             )
         first, last = times[0], times[-1]

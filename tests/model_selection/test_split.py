@@ -94,6 +94,20 @@ def test_constructor_does_not_validate():
         list(cv.split(np.zeros(10)))
 
 
+@pytest.mark.parametrize(
+    "cv", ALL_SPLITTERS[:4] + [GroupTimeSeriesSplit(2)], ids=lambda c: type(c).__name__
+)
+def test_unsorted_time_index_is_refused(cv):
+    idx = pd.date_range("2024-01-01", periods=30, freq="D")
+    order = list(range(30))
+    order[10], order[11] = 11, 10
+    X = pd.DataFrame({"a": np.zeros(30)}, index=idx[order])
+    with pytest.raises(
+        ValueError, match=r"row 11 \(2024-01-11.*\) is earlier than row 10 \(2024-01-12"
+    ):
+        list(cv.split(X, groups=np.arange(30) // 3))
+
+
 def test_metadata_requests():
     # splitters that read ``groups`` request it by default under metadata routing
     for cls in (GroupTimeSeriesSplit, PurgedKFold, CombinatorialPurgedKFold):
@@ -315,9 +329,15 @@ def test_purged_kfold_errors():
         list(PurgedKFold(3).split(X, groups=np.arange(12)))
     shuffled = X.iloc[[0, 1, 3, 2] + r(4, 12)]
     with pytest.raises(
-        ValueError, match="X's index must be sorted .* row 3 .* before row 2"
+        ValueError, match="X's time index must be sorted .* row 3 .* earlier than row 2"
     ):
         list(PurgedKFold(3).split(shuffled, groups=idx + pd.Timedelta("1D")))
+    # a numeric (e.g. fractional-year) index is checked when it carries times
+    years = pd.DataFrame({"a": np.zeros(4)}, index=[2000.0, 2000.5, 2000.25, 2001.0])
+    with pytest.raises(
+        ValueError, match="X's index must be sorted .* row 2 .* earlier than row 1"
+    ):
+        list(PurgedKFold(2).split(years, groups=years.index + 0.1))
     wrong_index = pd.Series(idx + pd.Timedelta("1D"), index=r(0, 12))
     with pytest.raises(ValueError, match="index differs from X's index"):
         list(PurgedKFold(3).split(X, groups=wrong_index))
@@ -372,7 +392,7 @@ def test_cpcv_backtest_paths():
     )
     X = np.zeros(10)
     splits = list(cv.split(X))
-    for path in cv.iter_backtest_paths(X):
+    for path in cv.get_path_test_indices(X):
         rows = np.concatenate([rows for _, rows in path])
         np.testing.assert_array_equal(rows, np.arange(10))
         for s, piece in path:
@@ -387,7 +407,7 @@ def test_cpcv_errors():
     with pytest.raises(ValueError, match=r"n_splits=6 greater .* n_samples=5"):
         list(CombinatorialPurgedKFold().split(np.zeros(5)))
     with pytest.raises(ValueError, match=r"n_splits=6 greater .* n_samples=5"):
-        CombinatorialPurgedKFold().iter_backtest_paths(np.zeros(5))
+        CombinatorialPurgedKFold().get_path_test_indices(np.zeros(5))
     with pytest.raises(ValueError, match="fold 0 .* no training rows .*embargo=9"):
         list(CombinatorialPurgedKFold(3, 2, embargo=9).split(np.zeros(12)))
 
@@ -543,7 +563,7 @@ def test_time_window_errors():
         list(TimeWindowSplit("20D", "2D").split(X))
     unsorted = X.iloc[[0, 1, 2, 5, 4] + r(6, 12)]
     with pytest.raises(
-        ValueError, match=r"sorted in increasing order, but row 4 .* after row 3"
+        ValueError, match=r"sorted in increasing order, but row 4 .* earlier than row 3"
     ):
         list(TimeWindowSplit("2D", "2D").split(unsorted))
     with pytest.raises(ValueError, match="X has no time index"):

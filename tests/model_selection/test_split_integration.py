@@ -248,3 +248,22 @@ def test_example_runs(monkeypatch, capsys):
     assert ridge.idxmin() == "shuffled KFold"
     assert table["5-NN RMSE (ppm)"].idxmin() == "shuffled KFold"
     assert "shuffled KFold" in capsys.readouterr().out
+
+
+def test_cpcv_backtest_paths_from_cross_validate():
+    """Recombine CPCV's out-of-sample predictions into full backtest paths."""
+    X, y = ar_frame()
+    cv = CombinatorialPurgedKFold(6, 2, horizon=2, embargo=2)
+    res = cross_validate(Ridge(), X, y, cv=cv, return_estimator=True)
+    estimators = res["estimator"]
+    assert len(estimators) == 15
+    path_scores = []
+    for path in cv.get_path_test_indices(X):
+        pred = np.empty(len(y))
+        for split, rows in path:
+            pred[rows] = estimators[split].predict(X.iloc[rows])
+        # every row is predicted once per path, by a model that never saw it
+        path_scores.append(1 - np.sum((y - pred) ** 2) / np.sum((y - y.mean()) ** 2))
+    assert len(path_scores) == cv.get_n_paths() == 5
+    assert np.all(np.array(path_scores) > 0.1)
+    assert len(set(np.round(path_scores, 12))) > 1  # paths genuinely differ

@@ -287,7 +287,7 @@ def test_cpcv_properties(data, n_test, extra, embargo):
     assert np.all(counts == cv.get_n_paths())
     assert cv.get_n_paths() * n_splits == len(got) * n_test
     # each backtest path covers every row once with pieces of the right splits
-    for path in cv.iter_backtest_paths(np.zeros(n)):
+    for path in cv.get_path_test_indices(np.zeros(n)):
         rows = np.concatenate([rows for _, rows in path])
         np.testing.assert_array_equal(rows, np.arange(n))
         for s, piece in path:
