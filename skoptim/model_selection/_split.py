@@ -270,7 +270,8 @@ class BlockedTimeSeriesSplit(_TimeSeriesCV):
     def _n_train(self, block_size: int) -> int:
         if isinstance(self.train_size, numbers.Integral):
             return int(self.train_size)
-        return int(np.floor(self.train_size * block_size))
+        # round first so that e.g. 0.29 * 100 = 28.999999999999996 gives 29
+        return int(np.floor(round(self.train_size * block_size, 9)))
 
     def _iter_splits(self, X, y, groups, n_samples):
         owner = type(self).__name__
@@ -438,6 +439,12 @@ def _contiguous_groups(owner: str, groups: Any, n_samples: int):
         )
     if n_samples == 0:
         raise ValueError(f"{owner}: cannot split an empty X (n_samples=0).")
+    missing = pd.isna(g)
+    if missing.any():
+        raise ValueError(
+            f"{owner}: groups contains missing labels (first at row "
+            f"{int(np.flatnonzero(missing)[0])})."
+        )
     change = np.flatnonzero(g[1:] != g[:-1]) + 1
     starts = np.concatenate([[0], change])
     stops = np.concatenate([change, [n_samples]])

@@ -20,6 +20,36 @@ def _is_numeric_times(times: pd.Index) -> bool:
     ) and not pd.api.types.is_bool_dtype(times.dtype)
 
 
+def _parse_window_string(owner: str, name: str, value: str):
+    """Parse '365D', '4W', '12h' as fixed durations and 'MS', '3MS', 'YS' as
+    calendar offsets.
+
+    Offset aliases are tried first, because :class:`pandas.Timedelta` would
+    read '3MS' as three milliseconds. Fixed-length aliases (days, weeks, hours
+    and smaller) become a :class:`pandas.Timedelta`: '4W' is 28 days, not "four
+    weeks to the next Sunday" as the anchored ``Week`` offset would be.
+    """
+    try:
+        offset = pd.tseries.frequencies.to_offset(value)
+    except ValueError:
+        offset = None
+    if offset is None:
+        try:
+            return pd.Timedelta(value)  # e.g. "1 days 2 hours"
+        except ValueError as exc:
+            raise ValueError(
+                f"{owner}: {name}={value!r} is neither a duration ('365D', '4W', "
+                "'12h', '1 days 2 hours') nor a pandas offset alias ('MS', 'YS')."
+            ) from exc
+    if isinstance(offset, pd.offsets.Tick):
+        return pd.Timedelta(offset)
+    if isinstance(offset, pd.offsets.Day):
+        return pd.Timedelta(days=offset.n)
+    if isinstance(offset, pd.offsets.Week):
+        return pd.Timedelta(weeks=offset.n)
+    return offset
+
+
 def _as_window(owner: str, name: str, value: Any, numeric: bool, allow_zero: bool):
     """Convert a window length to a number (numeric times) or a pandas offset."""
     if numeric:
@@ -38,16 +68,7 @@ def _as_window(owner: str, name: str, value: Any, numeric: bool, allow_zero: boo
     if isinstance(value, pd.DateOffset):
         window = value
     elif isinstance(value, str):
-        try:
-            window = pd.Timedelta(value)
-        except ValueError:
-            try:
-                window = pd.tseries.frequencies.to_offset(value)
-            except ValueError as exc:
-                raise ValueError(
-                    f"{owner}: {name}={value!r} is neither a timedelta ('365D', "
-                    "'4W', '12h') nor a pandas offset alias ('MS', 'YS')."
-                ) from exc
+        window = _parse_window_string(owner, name, value)
     elif isinstance(value, datetime.timedelta | np.timedelta64):
         window = pd.Timedelta(value)
     else:
@@ -87,8 +108,10 @@ class TimeWindowSplit(_TimeSeriesCV):
     Parameters
     ----------
     train_window : str, timedelta, pandas offset or float
-        Length of the training window ("365D", "4W", ``pd.Timedelta(days=7)``,
-        ``pd.offsets.MonthBegin(3)``; a number for numeric times). With
+        Length of the training window: a duration ("365D", "4W" = 28 days,
+        "12h", ``pd.Timedelta(days=7)``), a calendar offset alias or object
+        ("MS" = to the next month start, "3MS", "YS",
+        ``pd.offsets.MonthBegin(3)``), or a number for numeric times. With
         ``expanding=True`` it is the length of the first training window.
     test_window : str, timedelta, pandas offset or float
         Length of each test window.
@@ -170,6 +193,8 @@ class TimeWindowSplit(_TimeSeriesCV):
     def _folds(self, X):
         owner = type(self).__name__
         times = self._times(X)
+        if isinstance(times, pd.PeriodIndex):
+            times = times.to_timestamp()
         n = len(times)
         if n == 0:
             raise ValueError(f"{owner}: cannot split an empty X (n_samples=0).")

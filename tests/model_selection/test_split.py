@@ -163,6 +163,12 @@ def test_blocked_ts_n103_spreads_remainder():
     assert got[-1][1][-1] == 102
 
 
+def test_blocked_ts_float_train_size_is_not_hit_by_rounding_error():
+    # 0.29 * 100 == 28.999999999999996 in floating point; 29 rows are meant
+    ((train, test),) = BlockedTimeSeriesSplit(1, train_size=0.29).split(np.zeros(100))
+    assert len(train) == 29 and len(test) == 71
+
+
 def test_blocked_ts_errors():
     with pytest.raises(ValueError, match=r"n_splits=5 greater than .* n_samples=3"):
         list(BlockedTimeSeriesSplit(5).split(np.zeros(3)))
@@ -474,6 +480,8 @@ def test_group_ts_errors():
         list(GroupTimeSeriesSplit(2).split(X, groups=np.arange(11)))
     with pytest.raises(ValueError, match="one label per sample"):
         list(GroupTimeSeriesSplit(2).split(X, groups=np.zeros((12, 2))))
+    with pytest.raises(ValueError, match="missing labels \\(first at row 3\\)"):
+        list(GroupTimeSeriesSplit(2).split(X, groups=[0, 0, 1, None] + list(range(8))))
     with pytest.raises(ValueError, match="max_train_size must be >= 1"):
         list(GroupTimeSeriesSplit(2, max_train_size=0).split(X, groups=np.arange(12)))
 
@@ -536,6 +544,26 @@ def test_time_window_time_column_and_numeric_times():
     assert numeric == by_index
 
 
+def test_time_window_string_parsing():
+    parse = window_module._parse_window_string
+    assert parse("o", "w", "365D") == pd.Timedelta(days=365)
+    assert parse("o", "w", "4W") == pd.Timedelta(days=28)
+    assert parse("o", "w", "12h") == pd.Timedelta(hours=12)
+    assert parse("o", "w", "1 days 2 hours") == pd.Timedelta(hours=26)
+    assert parse("o", "w", "3MS") == pd.offsets.MonthBegin(3)  # not 3 ms
+    assert parse("o", "w", "YS") == pd.offsets.YearBegin()
+
+
+def test_time_window_period_index():
+    months = pd.period_range("2020-01", periods=24, freq="M")
+    X = pd.Series(np.zeros(24), index=months)
+    got = folds(TimeWindowSplit("MS", "MS", step="3MS"), X)
+    # test months Feb, May, Aug, ... (every third month) with the month before
+    assert got[0] == ([0], [1])
+    assert got[1] == ([3], [4])
+    assert len(got) == 8
+
+
 def test_time_window_skips_empty_windows_and_calendar_offsets():
     # a hole in the data: no rows between Jan 10 and Jan 30
     idx = pd.DatetimeIndex(
@@ -570,7 +598,7 @@ def test_time_window_errors():
         list(TimeWindowSplit("2D", "2D").split(np.zeros((12, 1))))
     with pytest.raises(ValueError, match="time_column='when' is not a column"):
         list(TimeWindowSplit("2D", "2D", time_column="when").split(X))
-    with pytest.raises(ValueError, match="test_window='soon' is neither"):
+    with pytest.raises(ValueError, match="test_window='soon' is neither a duration"):
         list(TimeWindowSplit("2D", "soon").split(X))
     with pytest.raises(ValueError, match="train_window must be a positive duration"):
         list(TimeWindowSplit("-2D", "2D").split(X))

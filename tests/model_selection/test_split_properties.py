@@ -76,7 +76,9 @@ def test_blocked_ts_properties(n, k, train_size, gap):
             assert "greater than the number of samples" in str(exc)
             return
         n_trains = [
-            train_size if isinstance(train_size, int) else math.floor(train_size * b)
+            train_size
+            if isinstance(train_size, int)
+            else math.floor(round(train_size * b, 9))
             for b in sizes
         ]
         assert any(
