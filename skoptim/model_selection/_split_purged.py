@@ -5,8 +5,11 @@ Label intervals
 Each sample ``i`` has a label interval ``[t0_i, t1_i]``: ``t0_i`` is when the
 sample is observed and ``t1_i`` the last time whose information its label uses
 (e.g. the close ``h`` bars later for an ``h``-bar return). Two samples leak into
-each other when their (closed) label intervals intersect. The intervals come
-from one of two sources:
+each other when their label intervals intersect. The intervals are *closed*: a
+training label that ends exactly when a test period starts is purged (the
+reference code of López de Prado keeps it). This is the conservative choice;
+with ``horizon=h`` it purges exactly the ``h`` rows before a test fold. The
+intervals come from one of two sources:
 
 * ``horizon`` (constructor, an ``int``): ``t0_i = i`` and ``t1_i = i + horizon``
   in rows. Data-free, so the splitter is an ordinary clone-able configuration.
@@ -193,6 +196,18 @@ class PurgedKFold(_TimeSeriesCV):
     [3 4 5] [0 1]
     [0 5] [2 3]
     [0 1 2] [4 5]
+
+    In scikit-learn's tools the label end times travel as ``groups``:
+
+    >>> from sklearn.linear_model import Ridge
+    >>> from sklearn.model_selection import cross_val_score
+    >>> y = pd.Series(np.arange(6.0), index=idx)
+    >>> scores = cross_val_score(
+    ...     Ridge(), X, y, cv=PurgedKFold(n_splits=3), groups=t1,
+    ...     scoring="neg_mean_absolute_error",
+    ... )
+    >>> scores.shape
+    (3,)
     """
 
     __metadata_request__split = {"groups": True}

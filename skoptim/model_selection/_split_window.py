@@ -125,7 +125,9 @@ class TimeWindowSplit(_TimeSeriesCV):
         If True, every training window starts at the first time stamp.
     time_column : str or int, default=None
         Column of ``X`` holding the sample times. If None, the times are
-        ``X.index`` (``X`` must then be a pandas object with a time index).
+        ``X.index`` (``X`` must then be a pandas object with a time index). The
+        column stays in ``X``; drop it before the estimator, e.g. with a
+        :class:`~sklearn.compose.ColumnTransformer`.
 
     References
     ----------
