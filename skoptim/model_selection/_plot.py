@@ -6,7 +6,8 @@ from typing import Any
 
 import numpy as np
 from sklearn.utils import indexable
-from sklearn.utils.validation import _num_samples
+
+from ._split import _n_samples
 
 __all__ = ["plot_splits"]
 
@@ -73,7 +74,7 @@ def plot_splits(
         ) from exc
 
     X, y, groups = indexable(X, y, groups)
-    n_samples = _num_samples(X)
+    n_samples = _n_samples(X)
     rows = []
     for train, test in cv.split(X, y, groups):
         row = np.zeros(n_samples)

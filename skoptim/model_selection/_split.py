@@ -23,7 +23,6 @@ import numpy as np
 import pandas as pd
 from sklearn.model_selection import BaseCrossValidator
 from sklearn.utils import indexable
-from sklearn.utils.validation import _num_samples
 
 __all__ = [
     "BlockedKFold",
@@ -117,12 +116,20 @@ class _TimeSeriesCV(BaseCrossValidator):
             The testing set indices for that split.
         """
         X, y, groups = indexable(X, y, groups)
-        n_samples = _num_samples(X)
+        n_samples = _n_samples(X)
         _check_time_index_sorted(type(self).__name__, X)
         yield from self._iter_splits(X, y, groups, n_samples)
 
     def _iter_splits(self, X, y, groups, n_samples):  # pragma: no cover - abstract
         raise NotImplementedError
+
+
+def _n_samples(X: Any) -> int:
+    """Number of rows of an indexable X (array, DataFrame, sparse matrix, list)."""
+    shape = getattr(X, "shape", None)
+    if shape is not None and len(shape) > 0:
+        return int(shape[0])
+    return len(X)
 
 
 def _check_time_index_sorted(owner: str, X: Any) -> None:
