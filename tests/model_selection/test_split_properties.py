@@ -97,7 +97,15 @@ def test_blocked_ts_properties(n, k, train_size, gap):
     assert blocks[0][0] == 0 and blocks[-1][1] == n
     for (_, stop), (start, _) in zip(blocks, blocks[1:], strict=False):
         assert stop == start
-    assert block_sizes_ok([b - a for a, b in blocks], n, k)
+    sizes = [b - a for a, b in blocks]
+    assert block_sizes_ok(sizes, n, k)
+    # the n % k remainder rows go one each to the first blocks
+    assert sizes == [n // k + (i < n % k) for i in range(k)]
+    for (tr, _), size in zip(got, sizes, strict=True):
+        if isinstance(train_size, int):
+            assert len(tr) == train_size
+        else:
+            assert len(tr) == math.floor(round(train_size * size, 9))
 
 
 # ---------------------------------------------------------------------------
