@@ -17,6 +17,7 @@ from numbers import Real
 from typing import Literal
 
 import numpy as np
+from numpy.typing import ArrayLike
 from sklearn.base import is_classifier, is_regressor
 from sklearn.ensemble import BaggingClassifier as _SkBaggingClassifier
 from sklearn.ensemble import BaggingRegressor as _SkBaggingRegressor
@@ -70,7 +71,9 @@ class _BootstrapUncertaintyMixin:
             )
 
         requested = self.max_samples if max_samples is None else max_samples
-        n_drawn = _get_n_samples_bootstrap(X.shape[0], requested, sample_weight)
+        with warnings.catch_warnings():  # scikit-learn warns again below
+            warnings.simplefilter("ignore", UserWarning)
+            n_drawn = _get_n_samples_bootstrap(X.shape[0], requested, sample_weight)
         if n_drawn < 2:
             raise ValueError(
                 f"{name}: max_samples={requested!r} yields {n_drawn} sample(s) "
@@ -237,7 +240,8 @@ class BaggingRegressor(_BootstrapUncertaintyMixin, _SkBaggingRegressor):
     for exchangeable data when the number of members is itself random; in
     practice (and here, with a fixed number of members) the coverage is close
     to :math:`1 - \alpha`. Rows that are never out of bag are left out of
-    the calibration, with a warning; use more members if that happens.
+    the calibration (with a warning if they are more than 5% of the rows;
+    use more members then).
 
     ``predict(X, return_std=True)`` and ``method="percentile"`` only describe
     how much the members disagree. They reflect model uncertainty, not the
@@ -298,7 +302,7 @@ class BaggingRegressor(_BootstrapUncertaintyMixin, _SkBaggingRegressor):
         self._oob_residuals = residuals
         self._n_train = n_samples
 
-    def predict(self, X, return_std: bool = False, **params):
+    def predict(self, X: ArrayLike, return_std: bool = False, **params):
         """Predict regression targets, optionally with the members' spread.
 
         Parameters
@@ -334,7 +338,7 @@ class BaggingRegressor(_BootstrapUncertaintyMixin, _SkBaggingRegressor):
 
     def predict_interval(
         self,
-        X,
+        X: ArrayLike,
         confidence: float = 0.9,
         method: Literal["jackknife+", "percentile"] = "jackknife+",
     ) -> np.ndarray:
@@ -394,11 +398,12 @@ class BaggingRegressor(_BootstrapUncertaintyMixin, _SkBaggingRegressor):
                 "bootstrap=True or max_samples < n_samples, or use "
                 "method='percentile' (uncalibrated)."
             )
-        if not scored.all():
+        n_left_out = int((~scored).sum())
+        if n_left_out > 0.05 * scored.size:
             warnings.warn(
-                f"{int((~scored).sum())} of {scored.size} training rows were in "
-                "the bag of every member and are left out of the jackknife+ "
-                "calibration. Use more estimators.",
+                f"{n_left_out} of {scored.size} training rows were in the bag of "
+                "every member and are left out of the jackknife+ calibration. "
+                "Use more estimators.",
                 UserWarning,
             )
         n = int(scored.sum())
@@ -567,7 +572,7 @@ class BaggingClassifier(_BootstrapUncertaintyMixin, _SkBaggingClassifier):
                 probas[b][np.arange(X.shape[0]), np.asarray(out, dtype=int)] = 1.0
         return probas
 
-    def predict_proba(self, X, return_std: bool = False, **params):
+    def predict_proba(self, X: ArrayLike, return_std: bool = False, **params):
         """Class probabilities, optionally with the members' spread.
 
         Parameters
@@ -602,7 +607,7 @@ class BaggingClassifier(_BootstrapUncertaintyMixin, _SkBaggingClassifier):
 
     def predict_uncertainty(
         self,
-        X,
+        X: ArrayLike,
         method: Literal["vote_entropy", "mutual_info", "proba_std"] = "vote_entropy",
     ) -> np.ndarray:
         """Disagreement between the members for each input (not calibrated).

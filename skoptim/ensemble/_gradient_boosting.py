@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import warnings
 from abc import ABCMeta, abstractmethod
+from collections.abc import Iterator
 from numbers import Integral, Real
 
 import numpy as np
+from numpy.typing import ArrayLike
 from scipy.optimize import minimize_scalar
 from scipy.special import expit, logsumexp
 from sklearn.base import (
@@ -351,7 +353,9 @@ class _BaseGradientBoosting(BaseEstimator, metaclass=ABCMeta):
         self.estimator_ = clone(base)
 
     @_fit_context(prefer_skip_nested_validation=False)
-    def fit(self, X, y, sample_weight=None):
+    def fit(
+        self, X: ArrayLike, y: ArrayLike, sample_weight: ArrayLike | None = None
+    ) -> _BaseGradientBoosting:
         """Fit the boosted ensemble.
 
         Parameters
@@ -455,6 +459,15 @@ class _BaseGradientBoosting(BaseEstimator, metaclass=ABCMeta):
                     raw_val[:, k] += self.learning_rate * rho * h_val.reshape(-1)
                 stage.append(base)
                 stage_steps[k] = rho
+            if i == 0 and not np.any(stage_steps):
+                warnings.warn(
+                    f"The first stage of {type(self).__name__} made no progress: "
+                    f"the fitted {type(self.estimator_).__name__} gives no descent "
+                    "direction for the loss (its predictions of the negative "
+                    "gradient are constant or uncorrelated with it). Use a more "
+                    "flexible base estimator.",
+                    UserWarning,
+                )
             estimators.append(stage)
             steps.append(stage_steps)
             train_score.append(loss(y_tr[inbag], raw[inbag], w_tr[inbag]))
@@ -634,8 +647,8 @@ class GradientBoostingRegressor(RegressorMixin, _BaseGradientBoosting):
     >>> from sklearn.linear_model import Ridge
     >>> from skoptim.ensemble import GradientBoostingRegressor
     >>> X, y = make_friedman1(n_samples=200, random_state=0)
-    >>> reg = GradientBoostingRegressor(n_estimators=20, random_state=0).fit(X, y)
-    >>> reg.train_score_[-1] < reg.train_score_[0]
+    >>> reg = GradientBoostingRegressor(Ridge(), n_estimators=20).fit(X, y)
+    >>> bool(reg.train_score_[-1] < reg.train_score_[0])
     True
     """
 
@@ -697,7 +710,7 @@ class GradientBoostingRegressor(RegressorMixin, _BaseGradientBoosting):
         pred = np.asarray(self.init_.predict(X), dtype=np.float64)
         return pred.reshape(X.shape[0], 1).copy()
 
-    def predict(self, X):
+    def predict(self, X: ArrayLike) -> np.ndarray:
         """Predict regression targets.
 
         Parameters
@@ -712,7 +725,7 @@ class GradientBoostingRegressor(RegressorMixin, _BaseGradientBoosting):
         """
         return self._raw_predict(X)[:, 0]
 
-    def staged_predict(self, X):
+    def staged_predict(self, X: ArrayLike) -> Iterator[np.ndarray]:
         """Predictions after each stage.
 
         Parameters
@@ -893,7 +906,7 @@ class GradientBoostingClassifier(ClassifierMixin, _BaseGradientBoosting):
             return np.log(proba[:, 1] / proba[:, 0]).reshape(-1, 1)
         return np.log(proba)
 
-    def decision_function(self, X):
+    def decision_function(self, X: ArrayLike) -> np.ndarray:
         """Raw boosted scores.
 
         Parameters
@@ -916,7 +929,7 @@ class GradientBoostingClassifier(ClassifierMixin, _BaseGradientBoosting):
             return np.column_stack([1.0 - p1, p1])
         return np.exp(raw - logsumexp(raw, axis=1, keepdims=True))
 
-    def predict_proba(self, X):
+    def predict_proba(self, X: ArrayLike) -> np.ndarray:
         """Class probabilities.
 
         Parameters
@@ -931,7 +944,7 @@ class GradientBoostingClassifier(ClassifierMixin, _BaseGradientBoosting):
         """
         return self._proba_from_raw(self._raw_predict(X))
 
-    def predict_log_proba(self, X):
+    def predict_log_proba(self, X: ArrayLike) -> np.ndarray:
         """Logarithm of :meth:`predict_proba`.
 
         Parameters
@@ -945,7 +958,7 @@ class GradientBoostingClassifier(ClassifierMixin, _BaseGradientBoosting):
         """
         return np.log(self.predict_proba(X))
 
-    def predict(self, X):
+    def predict(self, X: ArrayLike) -> np.ndarray:
         """Predict class labels.
 
         Parameters
@@ -960,7 +973,7 @@ class GradientBoostingClassifier(ClassifierMixin, _BaseGradientBoosting):
         proba = self.predict_proba(X)
         return self.classes_[proba.argmax(axis=1)]
 
-    def staged_decision_function(self, X):
+    def staged_decision_function(self, X: ArrayLike) -> Iterator[np.ndarray]:
         """Raw scores after each stage.
 
         Parameters
@@ -975,7 +988,7 @@ class GradientBoostingClassifier(ClassifierMixin, _BaseGradientBoosting):
         for raw in self._staged_raw(X):
             yield raw[:, 0] if raw.shape[1] == 1 else raw
 
-    def staged_predict_proba(self, X):
+    def staged_predict_proba(self, X: ArrayLike) -> Iterator[np.ndarray]:
         """Class probabilities after each stage.
 
         Parameters
@@ -990,7 +1003,7 @@ class GradientBoostingClassifier(ClassifierMixin, _BaseGradientBoosting):
         for raw in self._staged_raw(X):
             yield self._proba_from_raw(raw)
 
-    def staged_predict(self, X):
+    def staged_predict(self, X: ArrayLike) -> Iterator[np.ndarray]:
         """Class labels after each stage.
 
         Parameters

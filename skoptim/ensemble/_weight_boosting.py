@@ -215,10 +215,11 @@ class AdaBoostClassifier(_SkAdaBoostClassifier):
             np.log((1.0 - estimator_error) / estimator_error) + np.log(n_classes - 1.0)
         )
         if iboost != self.n_estimators - 1:
-            sample_weight = np.exp(
-                np.log(sample_weight)
-                + estimator_weight * incorrect * (sample_weight > 0)
-            )
+            with np.errstate(divide="ignore"):  # log(0) for zero-weight rows
+                sample_weight = np.exp(
+                    np.log(sample_weight)
+                    + estimator_weight * incorrect * (sample_weight > 0)
+                )
         return sample_weight, estimator_weight, estimator_error
 
 

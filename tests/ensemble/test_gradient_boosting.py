@@ -237,3 +237,30 @@ def test_logistic_regression_init_is_accepted():
         Ridge(), init=LogisticRegression(), n_estimators=3
     ).fit(X, y)
     assert clf.score(X, y) > 0.95
+
+
+@pytest.mark.parametrize(
+    "params, match",
+    [
+        ({"estimator": object()}, "'estimator'.*'fit'"),
+        ({"subsample": 0.0}, "'subsample'"),
+        ({"learning_rate": -1.0}, "'learning_rate'"),
+        ({"loss": "quantile"}, "'loss'"),
+        ({"n_iter_no_change": 0}, "'n_iter_no_change'"),
+    ],
+)
+def test_invalid_parameters_are_named(params, match):
+    from sklearn.utils._param_validation import InvalidParameterError
+
+    X_tr, _, y_tr, _ = _friedman_split(0, n=60)
+    with pytest.raises(InvalidParameterError, match=match):
+        GradientBoostingRegressor(**params).fit(X_tr, y_tr)
+
+
+def test_first_stage_without_progress_warns():
+    from sklearn.dummy import DummyRegressor
+
+    X_tr, _, y_tr, _ = _friedman_split(0, n=80)
+    # the mean of the residuals of the mean is 0: a constant base cannot help
+    with pytest.warns(UserWarning, match="first stage.*made no progress"):
+        GradientBoostingRegressor(DummyRegressor(), n_estimators=2).fit(X_tr, y_tr)

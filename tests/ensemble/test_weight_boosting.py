@@ -146,3 +146,14 @@ def test_wrong_kind_of_base_is_refused():
         AdaBoostClassifier(DecisionTreeRegressor()).fit(X, y)
     with pytest.raises(ValueError, match="needs a regressor"):
         AdaBoostRegressor(DecisionTreeClassifier()).fit(X, y)
+
+
+@pytest.mark.parametrize("Ensemble", [AdaBoostClassifier, AdaBoostRegressor])
+def test_base_without_fit_and_bad_boost_by_are_named(Ensemble):
+    from sklearn.utils._param_validation import InvalidParameterError
+
+    X, y = load_iris(return_X_y=True)
+    with pytest.raises(InvalidParameterError, match="'estimator'.*'fit'"):
+        Ensemble(estimator=object()).fit(X, y)
+    with pytest.raises(InvalidParameterError, match="'boost_by'"):
+        Ensemble(boost_by="bagging").fit(X, y)
