@@ -115,9 +115,13 @@ class AdaBoostClassifier(_SkAdaBoostClassifier):
     Notes
     -----
     Boosting mostly reduces bias, so it helps weak, high-bias bases (stumps,
-    heavily smoothed nearest neighbours). A flexible base such as a
-    1-nearest-neighbour classifier fits its own bootstrap sample perfectly and
-    gains little or nothing from boosting.
+    heavily smoothed nearest neighbours) and not flexible ones. Measured on
+    ``make_moons(600, noise=0.25)`` split in halves, five seeds, 20 rounds
+    with ``learning_rate=0.5``: boosting a 100-nearest-neighbour classifier
+    raises test accuracy from 0.875 to 0.909 on average (better on every
+    seed), but boosting a 5-nearest-neighbour classifier *lowers* it from
+    0.925 to 0.905, and the plain 5-NN beats both. Boosting by resampling is
+    a way to use such bases at all, not a substitute for tuning them.
 
     A first round whose error is no better than chance
     (:math:`\mathrm{err}_1 \ge 1 - 1/K`) raises a ``ValueError``: boosting

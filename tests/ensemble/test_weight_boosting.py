@@ -46,28 +46,41 @@ def test_knn_base_is_boosted_by_resampling_where_scikit_learn_refuses():
     assert clf.score(X, y) > 0.9
 
 
-def test_boosting_smoothed_knn_beats_single_knn():
-    # A heavily smoothed KNN (k = 100 of 300 rows) is a high-bias learner:
-    # boosting by resampling corrects it. (A 1-NN would gain nothing: it fits
-    # its own bootstrap sample perfectly; see the class Notes.)
+def _knn_vs_boosted_knn(k):
     single, boosted = [], []
     for seed in range(5):
         X, y = make_moons(600, noise=0.25, random_state=seed)
         X_tr, X_te, y_tr, y_te = train_test_split(
             X, y, test_size=0.5, random_state=seed
         )
-        knn = KNeighborsClassifier(100).fit(X_tr, y_tr)
+        knn = KNeighborsClassifier(k).fit(X_tr, y_tr)
         ada = AdaBoostClassifier(
-            KNeighborsClassifier(100),
+            KNeighborsClassifier(k),
             n_estimators=20,
             learning_rate=0.5,
             random_state=seed,
         ).fit(X_tr, y_tr)
         single.append(knn.score(X_te, y_te))
         boosted.append(ada.score(X_te, y_te))
-    single, boosted = np.array(single), np.array(boosted)
+    return np.array(single), np.array(boosted)
+
+
+def test_boosting_smoothed_knn_beats_single_knn():
+    # A heavily smoothed KNN (k = 100 of 300 rows) is a high-bias learner:
+    # boosting by resampling corrects part of its bias.
+    single, boosted = _knn_vs_boosted_knn(100)
     assert np.all(boosted >= single), (single, boosted)
     assert boosted.mean() - single.mean() > 0.02, (single, boosted)
+
+
+def test_boosting_a_flexible_knn_does_not_help():
+    # The honest other half (documented in AdaBoostClassifier's Notes): a
+    # low-bias 5-NN gains nothing from boosting, and the best single KNN beats
+    # the boosted smooth one.
+    single, boosted = _knn_vs_boosted_knn(5)
+    assert boosted.mean() <= single.mean(), (single, boosted)
+    _, boosted_smooth = _knn_vs_boosted_knn(100)
+    assert single.mean() > boosted_smooth.mean()
 
 
 def test_resampling_can_be_chosen_for_weight_aware_bases():
