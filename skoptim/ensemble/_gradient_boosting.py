@@ -565,10 +565,12 @@ class GradientBoostingRegressor(RegressorMixin, _BaseGradientBoosting):
     linear above, :math:`\delta` the ``alpha``-quantile of the current
     absolute residuals).
 
-    Unlike scikit-learn's :class:`~sklearn.ensemble.GradientBoostingRegressor`
-    the step is one :math:`\rho_m` per stage rather than one per tree leaf, so
-    any regressor (linear models, MLPs, nearest neighbours, pipelines...) can
-    serve as base. With squared error and tree bases both coincide.
+    Any regressor (linear models, MLPs, nearest neighbours, pipelines...) can
+    serve as base: the line search gives one step :math:`\rho_m` per stage.
+    When the base is a scikit-learn decision tree, each leaf instead gets its
+    own optimal value (Friedman's TreeBoost, which is what scikit-learn's
+    :class:`~sklearn.ensemble.GradientBoostingRegressor` does: leaf mean,
+    weighted median, or Friedman's Huber estimate) and :math:`\rho_m = 1`.
 
     Parameters
     ----------
@@ -612,7 +614,8 @@ class GradientBoostingRegressor(RegressorMixin, _BaseGradientBoosting):
     estimators_ : ndarray of shape (n_estimators_, 1), dtype=object
         The fitted base learners.
     step_sizes_ : ndarray of shape (n_estimators_, 1)
-        The line-search steps :math:`\rho_m` (before shrinkage).
+        The line-search steps :math:`\rho_m` (before shrinkage); 1 for tree
+        bases, whose leaves carry the steps.
     init_ : estimator or "zero"
         The fitted init estimator.
     n_estimators_ : int
@@ -752,9 +755,12 @@ class GradientBoostingClassifier(ClassifierMixin, _BaseGradientBoosting):
     classes :math:`K` scores are boosted with :math:`p_k = e^{F_k} / \sum_j
     e^{F_j}`, one base regressor per class per stage. Each base is fit to the
     negative gradient :math:`r_{ik} = 1[y_i = k] - p_k(x_i)`; its step
-    :math:`\rho_{mk} = \arg\min_\rho \sum_i w_i L(y_i, F + \rho h_{mk})` is
-    found by Newton's method with backtracking and shrunk by
-    ``learning_rate``. ``subsample``, ``init`` and early stopping are as in
+    towards :math:`\arg\min_\rho \sum_i w_i L(y_i, F + \rho h_{mk})` is one
+    Newton step (halved until the loss decreases), shrunk by
+    ``learning_rate``. For scikit-learn decision-tree bases each leaf gets its
+    own Newton step instead, :math:`\sum w r / \sum w p(1-p)` (times
+    :math:`(K-1)/K` for :math:`K > 2`), as in Friedman's TreeBoost and
+    scikit-learn. ``subsample``, ``init`` and early stopping are as in
     :class:`GradientBoostingRegressor`.
 
     Parameters
@@ -794,7 +800,7 @@ class GradientBoostingClassifier(ClassifierMixin, _BaseGradientBoosting):
         The fitted base learners; K is 1 for binary problems, else
         ``n_classes_``.
     step_sizes_ : ndarray of shape (n_estimators_, K)
-        The line-search steps (before shrinkage).
+        The line-search steps (before shrinkage); 1 for tree bases.
     init_ : estimator or "zero"
         The fitted init estimator.
     classes_ : ndarray of shape (n_classes,)

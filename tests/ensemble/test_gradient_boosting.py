@@ -264,3 +264,24 @@ def test_first_stage_without_progress_warns():
     # the mean of the residuals of the mean is 0: a constant base cannot help
     with pytest.warns(UserWarning, match="first stage.*made no progress"):
         GradientBoostingRegressor(DummyRegressor(), n_estimators=2).fit(X_tr, y_tr)
+
+
+def test_tree_leaves_hold_the_treeboost_update():
+    # absolute error: each leaf moves by the median residual of its rows
+    X_tr, _, y_tr, _ = _friedman_split(0, n=120)
+    reg = GradientBoostingRegressor(
+        DecisionTreeRegressor(max_depth=2, random_state=0),
+        loss="absolute_error",
+        n_estimators=1,
+        learning_rate=1.0,
+    ).fit(X_tr, y_tr)
+    assert reg.step_sizes_[0, 0] == 1.0
+    start = np.median(y_tr)
+    leaves = reg.estimators_[0, 0].apply(X_tr)
+    expected = np.empty_like(y_tr)
+    for leaf in np.unique(leaves):
+        rows = leaves == leaf
+        residuals = np.sort(y_tr[rows] - start)
+        # lower weighted median (the smallest value with half the weight below)
+        expected[rows] = start + residuals[(len(residuals) - 1) // 2]
+    np.testing.assert_allclose(reg.predict(X_tr), expected)
