@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import itertools
 import warnings
-from numbers import Real
+from numbers import Integral, Real
 from typing import Literal
 
 import numpy as np
@@ -22,7 +22,6 @@ from sklearn.base import is_classifier, is_regressor
 from sklearn.ensemble import BaggingClassifier as _SkBaggingClassifier
 from sklearn.ensemble import BaggingRegressor as _SkBaggingRegressor
 from sklearn.ensemble._base import _partition_estimators
-from sklearn.ensemble._bootstrap import _get_n_samples_bootstrap
 from sklearn.utils._mask import indices_to_mask
 from sklearn.utils._param_validation import Interval, StrOptions, validate_params
 from sklearn.utils.parallel import Parallel, delayed
@@ -33,6 +32,16 @@ __all__ = ["BaggingClassifier", "BaggingRegressor"]
 # Upper bound on the number of floats materialised at once by the
 # jackknife+ interval (n_train x chunk of test rows x n_outputs).
 _MAX_BLOCK = 2_000_000
+
+
+def _n_rows_drawn(n_samples, max_samples, sample_weight):
+    """Rows drawn per member for ``max_samples`` (as scikit-learn counts them)."""
+    if max_samples is None:
+        return n_samples
+    if isinstance(max_samples, Integral):
+        return int(max_samples)
+    total = n_samples if sample_weight is None else float(np.sum(sample_weight))
+    return max(int(max_samples * total), 1)
 
 
 def _member_outputs(estimators, estimators_features, X, method):
@@ -71,9 +80,7 @@ class _BootstrapUncertaintyMixin:
             )
 
         requested = self.max_samples if max_samples is None else max_samples
-        with warnings.catch_warnings():  # scikit-learn warns again below
-            warnings.simplefilter("ignore", UserWarning)
-            n_drawn = _get_n_samples_bootstrap(X.shape[0], requested, sample_weight)
+        n_drawn = _n_rows_drawn(X.shape[0], requested, sample_weight)
         if n_drawn < 2:
             raise ValueError(
                 f"{name}: max_samples={requested!r} yields {n_drawn} sample(s) "

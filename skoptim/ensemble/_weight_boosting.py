@@ -20,9 +20,8 @@ from sklearn.ensemble import AdaBoostClassifier as _SkAdaBoostClassifier
 from sklearn.ensemble import AdaBoostRegressor as _SkAdaBoostRegressor
 from sklearn.ensemble._weight_boosting import BaseWeightBoosting
 from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
-from sklearn.utils import _safe_indexing
+from sklearn.utils import _safe_indexing, get_tags
 from sklearn.utils._param_validation import StrOptions
-from sklearn.utils._tags import get_tags
 from sklearn.utils.validation import _num_samples, has_fit_parameter
 
 __all__ = ["AdaBoostClassifier", "AdaBoostRegressor"]
