@@ -59,6 +59,13 @@ PUBLIC = _public_classes()
 #: Instances for classes whose constructor has required arguments.
 INSTANCES = {
     "TimeWindowSplit": lambda cls: cls(train_window="20D", test_window="5D"),
+    # ensembles: the defaults with fewer members, to keep the checks quick
+    "BaggingClassifier": lambda cls: cls(n_estimators=5),
+    "BaggingRegressor": lambda cls: cls(n_estimators=5),
+    "AdaBoostClassifier": lambda cls: cls(n_estimators=10),
+    "AdaBoostRegressor": lambda cls: cls(n_estimators=10),
+    "GradientBoostingClassifier": lambda cls: cls(n_estimators=10),
+    "GradientBoostingRegressor": lambda cls: cls(n_estimators=10),
 }
 
 
