@@ -10,6 +10,7 @@ from ._base import Optimizer
 from ._lbfgs import LBFGS
 from ._minimize import MinimizeResult, minimize
 from ._rmsprop import RMSprop
+from ._sam import SAM
 from ._sgd import SGD
 
 __all__ = [
@@ -22,6 +23,7 @@ __all__ = [
     "AdamW",
     "Nadam",
     "LBFGS",
+    "SAM",
     "get_optimizer",
     "minimize",
     "MinimizeResult",
