@@ -24,7 +24,7 @@ optimizer wrapper differ:
 largest relative rise of the training loss in the box
 :math:`|z_i| \\le \\epsilon(|w_i| + 1)`, in percent), and
 :func:`skoptim.inspection.loss_landscape` draws 1-D slices of the loss along a
-filter-normalised random direction (Li et al. 2018) for one seed.
+filter-normalised random directions (Li et al. 2018) for one seed.
 
 The training losses are close but not equal (small batches fit a little
 less): read the sharpness together with the loss column. The test
@@ -125,13 +125,17 @@ print(
 # %%
 # Plot
 # ----
-# Left: the sharpness of each run. Right: the training loss of the seed-0
-# networks along one filter-normalised random direction; :math:`\alpha = 1`
-# moves each unit's incoming weights by their own norm. The same
-# ``random_state`` draws the direction for every network; filter
-# normalisation makes the slices of different networks comparable.
+# Top left: the sharpness of each run. Top right: the training loss of the
+# seed-0 networks along one filter-normalised random direction;
+# :math:`\alpha = 1` moves each unit's incoming weights by their own norm. The
+# same ``random_state`` draws the direction for every network, and filter
+# normalisation makes the slices of different networks comparable. Bottom: 2-D
+# slices along two such directions for the small- and full-batch networks, with
+# the same (logarithmic) contour levels: around the full-batch minimum the
+# loss rises faster, its contours are closer together.
 X, y, _, _ = make_data(0)
-fig, (ax_s, ax_l) = plt.subplots(1, 2, figsize=(12, 4.5))
+fig, axes = plt.subplots(2, 2, figsize=(12, 9), layout="constrained")
+(ax_s, ax_l), (ax_small, ax_full) = axes
 for k, name in enumerate(SETTINGS):
     values = per_seed[name]
     ax_s.scatter(np.full(len(values), k), values, alpha=0.7)
@@ -140,12 +144,25 @@ for k, name in enumerate(SETTINGS):
         models[name, 0], X, y, extent=0.5, n_points=41, random_state=0
     )
     ax_l.plot(land.alphas, land.losses, label=name)
-ax_s.set_xticks(range(len(SETTINGS)), list(SETTINGS), rotation=15)
+ax_s.set_xticks(range(len(SETTINGS)), [n.replace(" + ", "\n+ ") for n in SETTINGS])
 ax_s.set_ylabel("ε-sharpness (%), ε = 1e-3")
-ax_s.set_title("Keskar et al.'s sharpness of the minimum (5 seeds)")
+ax_s.set_title(f"Keskar et al.'s sharpness of the minimum ({len(SEEDS)} seeds)")
 ax_l.set_xlabel("α (filter-normalised direction)")
 ax_l.set_ylabel("training loss")
 ax_l.set_title("1-D loss slice, seed 0")
 ax_l.legend()
-fig.tight_layout()
+
+levels = np.geomspace(0.015, 0.3, 14)
+for ax, name in ((ax_small, "small batch (4)"), (ax_full, "full batch (64)")):
+    surface = loss_landscape(
+        models[name, 0], X, y, n_directions=2, extent=0.5, n_points=21, random_state=1
+    )
+    cs = ax.contourf(
+        surface.alphas, surface.betas, surface.losses.T, levels=levels, extend="max"
+    )
+    ax.plot(0, 0, "w+", markersize=12)
+    ax.set_xlabel("α")
+    ax.set_ylabel("β")
+    ax.set_title(f"2-D loss slice, {name}, seed 0")
+fig.colorbar(cs, ax=[ax_small, ax_full], label="training loss", format="%.3f")
 plt.show()

@@ -166,7 +166,8 @@ def loss_landscape(
         of shape (n_points,) or (n_points, n_points) with
         ``losses[i, j]`` at ``(alphas[i], betas[j])``, ``directions``
         (n_directions, n_params), ``loss`` (the loss at the fitted weights)
-        and ``params`` (the fitted weights, float64).
+        and ``params`` (the fitted weights, float64). For a contour plot
+        of the surface, ``plt.contour(alphas, betas, losses.T)``.
 
     References
     ----------
@@ -179,7 +180,7 @@ def loss_landscape(
     >>> from skoptim import MLPClassifier
     >>> from skoptim.inspection import loss_landscape
     >>> X, y = make_moons(200, noise=0.2, random_state=0)
-    >>> clf = MLPClassifier((16,), max_iter=300, random_state=0).fit(X, y)
+    >>> clf = MLPClassifier((16,), max_iter=1000, random_state=0).fit(X, y)
     >>> land = loss_landscape(clf, X, y, n_directions=2, n_points=5,
     ...                       random_state=0)
     >>> land.losses.shape

@@ -145,8 +145,11 @@ def epsilon_sharpness(
     rng = check_random_state(random_state)
     f0, _ = fun(w0)
     f0 = float(f0)
-    if not np.isfinite(f0):
-        raise ValueError(f"The loss at w0 is not finite ({f0}).")
+    if not np.isfinite(f0) or f0 <= -1.0:
+        raise ValueError(
+            f"The loss at w0 is {f0}; epsilon-sharpness divides by 1 + f(w0) and "
+            "is defined for finite losses f >= 0 (training losses)."
+        )
     n = w0.shape[0]
     if n_directions is None:
         A = None
@@ -278,7 +281,7 @@ def sharpness(
     >>> from skoptim import MLPClassifier
     >>> from skoptim.inspection import sharpness
     >>> X, y = make_moons(200, noise=0.2, random_state=0)
-    >>> clf = MLPClassifier((16,), max_iter=300, random_state=0).fit(X, y)
+    >>> clf = MLPClassifier((16,), max_iter=1000, random_state=0).fit(X, y)
     >>> s = sharpness(clf, X, y, epsilon=1e-3, random_state=0)
     >>> s > 0
     True

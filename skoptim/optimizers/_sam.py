@@ -128,7 +128,16 @@ class SAM(Optimizer):
 
     def validate(self) -> None:
         """Check ``rho``, ``adaptive`` and the base optimizer, with clear errors."""
-        base = self._base()
+        if isinstance(self.optimizer, type) and issubclass(self.optimizer, Optimizer):
+            name = self.optimizer.__name__
+            raise TypeError(
+                f"SAM takes an optimizer object, not the class {name}: use "
+                f"SAM({name}(...)), e.g. SAM(SGD(0.1, momentum=0.9))."
+            )
+        try:
+            base = self._base()
+        except (TypeError, ValueError) as exc:
+            raise type(exc)(f"SAM's base optimizer: {exc}") from exc
         self._validate_params()
         if isinstance(base, SAM):
             raise ValueError(

@@ -4,6 +4,7 @@ import itertools
 
 import numpy as np
 import pytest
+import scipy.sparse as sp
 from sklearn.exceptions import NotFittedError
 from sklearn.linear_model import LogisticRegression
 from sklearn.neural_network import MLPClassifier as SklearnMLP
@@ -131,6 +132,9 @@ def test_generic_function_input_errors():
         epsilon_sharpness(f, [[0.0]])
     with pytest.raises(TypeError, match="callable"):
         epsilon_sharpness(None, [0.0])
+    for loss in (-1.0, float("inf")):
+        with pytest.raises(ValueError, match="defined for finite losses f >= 0"):
+            epsilon_sharpness(lambda w, v=loss: (v, np.zeros(1)), [0.0])
 
 
 # -- fitted networks -----------------------------------------------------------
@@ -177,6 +181,13 @@ def test_pipeline_and_float32_models(reg_data):
         MLPRegressor((6,), max_iter=50, random_state=0), X.astype(np.float32), y
     )
     assert sharpness(reg32, X, y, random_state=0) > 0
+
+
+def test_sparse_input_gives_the_dense_answer(clf_data):
+    clf, X, y = clf_data
+    X_sparse = sp.csr_matrix(np.where(np.abs(X) > 1, X, 0.0))
+    dense = sharpness(clf, X_sparse.toarray(), y, random_state=0)
+    assert sharpness(clf, X_sparse, y, random_state=0) == pytest.approx(dense)
 
 
 def test_unfitted_and_unsupported_estimators():

@@ -229,10 +229,18 @@ def test_rho_must_be_positive(rho):
         SAM(SGD(), rho=rho).init(np.ones(2))
 
 
-@pytest.mark.parametrize("base", [object(), "adamax", 0.1, SGD])
-def test_base_must_be_an_optimizer(base):
-    with pytest.raises((TypeError, ValueError), match="optimizer"):
+@pytest.mark.parametrize(
+    "base, error",
+    [(object(), TypeError), ("adamax", ValueError), (0.1, TypeError)],
+)
+def test_base_must_be_an_optimizer(base, error):
+    with pytest.raises(error, match="SAM's base optimizer: "):
         SAM(base).init(np.ones(2))
+
+
+def test_base_class_instead_of_object_is_explained():
+    with pytest.raises(TypeError, match=r"not the class SGD: use SAM\(SGD\(...\)\)"):
+        SAM(SGD).init(np.ones(2))
 
 
 def test_full_batch_and_nested_sam_are_refused():
