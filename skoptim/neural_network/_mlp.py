@@ -12,7 +12,8 @@ from numbers import Integral, Real
 import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin, clone
-from sklearn.exceptions import ConvergenceWarning
+from sklearn.exceptions import ConvergenceWarning, UndefinedMetricWarning
+from sklearn.metrics import accuracy_score, r2_score
 from sklearn.preprocessing import LabelBinarizer
 from sklearn.utils import check_random_state
 from sklearn.utils._available_if import available_if
@@ -33,7 +34,7 @@ from ..exceptions import DivergenceError
 from ..optimizers._aliases import OPTIMIZER_ALIASES, resolve_optimizer
 from ..optimizers._base import Optimizer
 from ..regularizers._base import FitContext, Regularizer
-from ._losses import OUTPUT_ACTIVATION
+from ._losses import OUTPUT_ACTIVATION, batch_loss_and_delta
 from ._network import Network
 
 __all__ = ["MLPClassifier", "MLPRegressor"]
@@ -54,6 +55,33 @@ def _as_list_of_regularizers(regularizers, owner):
                 f"them); got {r!r} of type {type(r).__name__} in {owner}."
             )
     return regs
+
+
+class _InferenceHook:
+    """Binds a regularizer's ``inference_pre`` to its fitted state.
+
+    The network calls ``inference_pre(layer, Z, network)`` at predict time;
+    the state is looked up in the estimator's ``regularizer_state_`` dict at
+    call time, so restoring or replacing the state needs no re-binding.
+    """
+
+    def __init__(self, regularizer, states):
+        self.regularizer = regularizer
+        self.states = states
+
+    def inference_pre(self, layer, Z, network):
+        r = self.regularizer
+        r.inference_pre(layer, Z, network, self.states[r._key])
+
+
+def _regularizer_names(regs) -> dict:
+    """Names a nested parameter may use: every index, and unique class names."""
+    names = {str(i): i for i in range(len(regs))}
+    lower = [type(r).__name__.lower() for r in regs]
+    for i, name in enumerate(lower):
+        if lower.count(name) == 1:
+            names[name] = i
+    return names
 
 
 def _stochastic_optimizer(est) -> bool:
@@ -149,6 +177,72 @@ class BaseMLP(BaseEstimator, metaclass=ABCMeta):
             raise AttributeError("params_ exists once the estimator is fitted.")
         return self._network.params
 
+    # -- nested parameters of the regularizers --------------------------------
+    def _regularizer_list(self):
+        regs = self.regularizers
+        if isinstance(regs, Regularizer):
+            return [regs]
+        if regs is None or isinstance(regs, str):
+            return []
+        try:
+            regs = list(regs)
+        except TypeError:
+            return []
+        return regs if all(isinstance(r, Regularizer) for r in regs) else []
+
+    def get_params(self, deep=True):
+        """Parameters of this estimator; with ``deep``, also the nested ones.
+
+        Besides ``optimizer__<param>``, each regularizer's hyperparameters
+        appear as ``regularizers__<name>__<param>``, ``<name>`` being the
+        lower-cased class name when it is unique in the list (else the
+        position); :meth:`set_params` accepts both forms.
+        """
+        out = super().get_params(deep=deep)
+        if deep:
+            regs = self._regularizer_list()
+            canonical = {i: n for n, i in _regularizer_names(regs).items()}
+            for i, r in enumerate(regs):
+                for k, v in r.get_params(deep=True).items():
+                    out[f"regularizers__{canonical[i]}__{k}"] = v
+        return out
+
+    def set_params(self, **params):
+        """Set parameters, including ``regularizers__<name>__<param>``.
+
+        ``<name>`` is a regularizer's position in ``regularizers`` or its
+        lower-cased class name (``regularizers__dropout__rate=0.3``), so a
+        grid search can vary several regularizers' hyperparameters at once.
+        The regularizer is replaced by a modified clone: the object passed
+        by the user is never changed. ``regularizers`` itself, if given, is
+        set first.
+        """
+        nested = {
+            k: params.pop(k) for k in list(params) if k.startswith("regularizers__")
+        }
+        super().set_params(**params)
+        if not nested:
+            return self
+        was_single = isinstance(self.regularizers, Regularizer)
+        regs = self._regularizer_list()
+        names = _regularizer_names(regs)
+        for key, value in nested.items():
+            _, name, *rest = key.split("__", 2)
+            if name not in names:
+                raise ValueError(
+                    f"Invalid parameter {key!r} for {type(self).__name__}: no "
+                    f"regularizer named {name!r}; valid names are "
+                    f"{sorted(names)} (positions and unique lower-cased class "
+                    "names)."
+                )
+            i = names[name]
+            if rest:
+                regs[i] = clone(regs[i]).set_params(**{rest[0]: value})
+            else:
+                regs[i] = value
+        self.regularizers = regs[0] if was_single and len(regs) == 1 else regs
+        return self
+
     # -- validation -----------------------------------------------------------
     def _hidden_sizes(self):
         sizes = self.hidden_layer_sizes
@@ -175,8 +269,8 @@ class BaseMLP(BaseEstimator, metaclass=ABCMeta):
             kind = type(r).__name__
             if not (r.supports_classifier if is_clf else r.supports_regressor):
                 raise ValueError(
-                    f"{kind} cannot be used with {type(self).__name__}; remove it "
-                    "from regularizers."
+                    f"{r!r} cannot be used with {type(self).__name__}; remove "
+                    f"{kind} from regularizers."
                 )
             if not r.allow_multiple and kind in seen:
                 raise ValueError(
@@ -196,7 +290,7 @@ class BaseMLP(BaseEstimator, metaclass=ABCMeta):
         return X
 
     # -- fit ------------------------------------------------------------------
-    def fit(self, X, y, sample_weight=None, **fit_params):
+    def fit(self, X, y, sample_weight=None, *, validation_data=None, **fit_params):
         """Fit the network to (X, y) for up to ``max_iter`` epochs.
 
         Parameters
@@ -209,22 +303,77 @@ class BaseMLP(BaseEstimator, metaclass=ABCMeta):
             real values).
         sample_weight : array-like of shape (n_samples,), default=None
             Per-sample weights; each batch loss is the weighted mean.
+        validation_data : tuple, default=None
+            ``(X_val, y_val)`` or ``(X_val, y_val, sample_weight_val)``: a
+            validation set evaluated after every epoch, recorded in
+            ``validation_loss_curve_`` (the training loss function without
+            penalties, on the original targets) and ``validation_scores_``
+            (the ``score`` metric). :class:`~skoptim.regularizers.EarlyStopping`
+            monitors it instead of holding out part of ``X``. Without early
+            stopping it only records the curves (learning-curve plots).
         **fit_params : dict
-            Passed to the regularizers' hooks as ``ctx.fit_params`` (e.g.
-            ``validation_data=(X_val, y_val)`` for early stopping).
+            Passed to the regularizers' hooks as ``ctx.fit_params``.
 
         Returns
         -------
         self : object
         """
-        return self._fit(X, y, sample_weight, incremental=False, fit_params=fit_params)
+        return self._fit(
+            X,
+            y,
+            sample_weight,
+            incremental=False,
+            fit_params=fit_params,
+            validation_data=validation_data,
+        )
 
     def _partial_fit(self, X, y, sample_weight=None, classes=None):
         return self._fit(
             X, y, sample_weight, incremental=True, classes=classes, fit_params={}
         )
 
-    def _fit(self, X, y, sample_weight, *, incremental, classes=None, fit_params):
+    def _check_validation_data(self, validation_data, dtype):
+        if not isinstance(validation_data, tuple | list) or len(
+            validation_data
+        ) not in (2, 3):
+            raise ValueError(
+                "validation_data must be a tuple (X_val, y_val) or (X_val, y_val, "
+                f"sample_weight_val); got {type(validation_data).__name__}."
+            )
+        Xv, yv, *rest = validation_data
+        Xv = self._validate_X(Xv, reset=False)
+        if Xv.dtype != dtype:
+            Xv = Xv.astype(dtype)
+        try:
+            yv, Yv = self._encode_targets(yv, reset=False)
+        except ValueError as exc:
+            raise ValueError(f"validation_data: {exc}") from exc
+        if Xv.shape[0] != Yv.shape[0] or Xv.shape[0] == 0:
+            raise ValueError(
+                f"validation_data: X_val has {Xv.shape[0]} samples and y_val "
+                f"{Yv.shape[0]}; they must match and be at least 1."
+            )
+        swv = rest[0] if rest else None
+        if swv is not None:
+            swv = _check_sample_weight(swv, Xv, dtype=dtype)
+            if not np.any(swv > 0):
+                raise ValueError(
+                    "validation_data: sample_weight_val must have at least one "
+                    "positive entry."
+                )
+        return Xv, yv, np.ascontiguousarray(Yv, dtype=dtype), swv
+
+    def _fit(
+        self,
+        X,
+        y,
+        sample_weight,
+        *,
+        incremental,
+        classes=None,
+        fit_params,
+        validation_data=None,
+    ):
         optimizer, regs = self._validate_hyperparameters()
         if incremental and optimizer.full_batch:
             raise ValueError(
@@ -245,6 +394,10 @@ class BaseMLP(BaseEstimator, metaclass=ABCMeta):
             sample_weight = _check_sample_weight(sample_weight, X, dtype=dtype)
             if not np.any(sample_weight > 0):
                 raise ValueError("sample_weight must have at least one positive entry.")
+
+        validation = None
+        if validation_data is not None:
+            validation = self._check_validation_data(validation_data, dtype)
 
         n_features = X.shape[1]
         layer_sizes = [n_features, *self._hidden_sizes(), Y.shape[1]]
@@ -285,6 +438,8 @@ class BaseMLP(BaseEstimator, metaclass=ABCMeta):
             epoch=self.n_iter_,
             state=self.regularizer_state_,
             fit_params=fit_params,
+            incremental=incremental,
+            validation=validation,
         )
         try:
             self._run(ctx, incremental=incremental)
@@ -330,6 +485,10 @@ class BaseMLP(BaseEstimator, metaclass=ABCMeta):
         self.best_loss_ = np.inf
         self.loss_ = np.inf
         self._no_improvement_count = 0
+        self.validation_loss_curve_ = []
+        self.validation_scores_ = []
+        for name in ("best_epoch_", "best_validation_loss_", "best_validation_score_"):
+            self.__dict__.pop(name, None)
 
     def _attach_regularizers(self, regs):
         """Keep the fitted regularizers if unchanged; otherwise take the new ones."""
@@ -373,6 +532,12 @@ class BaseMLP(BaseEstimator, metaclass=ABCMeta):
                 "on_fit_end",
             )
         }
+        self._stopping_by_regularizer = any(r.controls_stopping for r in regs)
+        net.eval_hooks = [
+            _InferenceHook(r, self.regularizer_state_)
+            for r in regs
+            if r.uses("inference_pre")
+        ]
 
     def _snapshot(self):
         keep = (
@@ -386,6 +551,8 @@ class BaseMLP(BaseEstimator, metaclass=ABCMeta):
             "_no_improvement_count",
             "regularizer_state_",
             "regularizers_",
+            "validation_loss_curve_",
+            "validation_scores_",
         )
         snap = {k: copy.deepcopy(self.__dict__[k]) for k in keep if k in self.__dict__}
         snap["params"] = self._network.params.copy()
@@ -401,7 +568,13 @@ class BaseMLP(BaseEstimator, metaclass=ABCMeta):
             if (
                 k.endswith("_")
                 and not k.startswith("__")
-                or k in ("_network", "_hook_lists", "_no_improvement_count")
+                or k
+                in (
+                    "_network",
+                    "_hook_lists",
+                    "_no_improvement_count",
+                    "_stopping_by_regularizer",
+                )
             ):
                 del self.__dict__[k]
 
@@ -419,6 +592,10 @@ class BaseMLP(BaseEstimator, metaclass=ABCMeta):
 
     def _run(self, ctx, *, incremental):
         hooks = self._hook_lists
+        if any(r.uses_random_draws for r in self.regularizers_):
+            # one seed for all regularizers' generators, drawn first so their
+            # streams do not depend on the list order or on other draws
+            ctx.workspace["seed"] = int(ctx.rng.randint(np.iinfo(np.int32).max))
         for r in hooks["on_fit_start"]:
             r.on_fit_start(ctx)
         for r in hooks["transform_targets"]:
@@ -426,12 +603,18 @@ class BaseMLP(BaseEstimator, metaclass=ABCMeta):
                 r.transform_targets(ctx.Y, ctx), dtype=ctx.network.dtype
             )
         ctx.n_samples = ctx.X.shape[0]
-        if self.optimizer_.full_batch:
-            self._run_full_batch(ctx)
-        else:
-            self._run_stochastic(ctx, incremental=incremental)
-        for r in hooks["on_fit_end"]:
-            r.on_fit_end(ctx)
+        try:
+            if self.optimizer_.full_batch:
+                self._run_full_batch(ctx)
+            else:
+                self._run_stochastic(ctx, incremental=incremental)
+            for r in hooks["on_fit_end"]:
+                r.on_fit_end(ctx)
+        finally:
+            for r in self.regularizers_:
+                st = ctx.state.get(r._key)
+                for key in r.scratch_state if st is not None else ():
+                    st.pop(key, None)
 
     def _objective(self, ctx, Xb, Yb, swb):
         """Loss and gradient (into ``network.grad``) at the current parameters."""
@@ -508,7 +691,11 @@ class BaseMLP(BaseEstimator, metaclass=ABCMeta):
             self._end_epoch(ctx, epoch_loss)
             if ctx.stop:
                 break
-            if not incremental and self._converged():
+            if (
+                not incremental
+                and not self._stopping_by_regularizer
+                and self._converged()
+            ):
                 if self.verbose:
                     print(
                         f"Training loss did not improve more than tol={self.tol} for "
@@ -534,11 +721,34 @@ class BaseMLP(BaseEstimator, metaclass=ABCMeta):
         self.best_loss_ = min(self.best_loss_, epoch_loss)
         self.optimizer_.on_epoch_end(self.optimizer_state_, epoch_loss)
         ctx.epoch = self.n_iter_
+        if ctx.validation is not None:
+            self._evaluate_validation(ctx)
         for r in self._hook_lists["on_epoch_end"]:
             r.on_epoch_end(ctx, epoch_loss)
         if self.verbose:
-            print(f"Iteration {self.n_iter_}, loss = {epoch_loss:.8f}")
+            val = (
+                ""
+                if ctx.validation is None
+                else f", validation loss = {ctx.val_loss:.8f}, "
+                f"validation score = {ctx.val_score:.6f}"
+            )
+            print(f"Iteration {self.n_iter_}, loss = {epoch_loss:.8f}{val}")
             sys.stdout.flush()
+
+    def _evaluate_validation(self, ctx):
+        """Validation loss and score at the current parameters (predict mode)."""
+        Xv, yv, Yv, swv = ctx.validation
+        net = ctx.network
+        out = net.predict(Xv)
+        ws = ctx.workspace.get("validation")
+        if ws is None or ws.shape != (2, *out.shape):
+            ws = ctx.workspace["validation"] = np.empty((2, *out.shape), out.dtype)
+        ctx.val_loss = batch_loss_and_delta(
+            net.loss, out, Yv, swv, ws[0], ws[1], net.huber_delta
+        )
+        ctx.val_score = float(self._score_output(out, yv, swv))
+        self.validation_loss_curve_.append(ctx.val_loss)
+        self.validation_scores_.append(ctx.val_score)
 
     def _converged(self):
         return self._no_improvement_count > self.n_iter_no_change
@@ -834,7 +1044,12 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
 
     def predict(self, X):
         """Predicted labels (or label indicator matrix for multilabel)."""
-        out = self._forward(X)
+        return self._decode(self._forward(X))
+
+    def _score_output(self, out, y, sample_weight):
+        return accuracy_score(y, self._decode(out), sample_weight=sample_weight)
+
+    def _decode(self, out):
         lb = self._label_binarizer
         if lb.y_type_ == "multiclass":
             return self.classes_[np.argmax(out, axis=1)]
@@ -966,7 +1181,14 @@ regularizers_, regularizer_state_, n_features_in_, feature_names_in_
 
     def predict(self, X):
         """Predicted values, shape (n_samples,) or (n_samples, n_outputs)."""
-        out = self._forward(X)
+        return self._decode(self._forward(X))
+
+    def _score_output(self, out, y, sample_weight):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UndefinedMetricWarning)
+            return r2_score(y, self._decode(out), sample_weight=sample_weight)
+
+    def _decode(self, out):
         if self._y_ndim == 1:
             return out.ravel()
         return out

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zlib
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,6 +24,7 @@ HOOKS = (
     "backward_pre",
     "forward_post",
     "backward_post",
+    "inference_pre",
     "before_forward",
     "after_backward",
     "penalty",
@@ -61,6 +63,19 @@ class FitContext:
         ``regularizer_state_`` so ``partial_fit`` and ``warm_start`` continue.
     stop : bool
         Set to True by ``on_epoch_end`` to end training.
+    incremental : bool
+        True inside ``partial_fit`` (one epoch; early stopping is inactive).
+    validation : tuple or None
+        ``(X_val, y_val, Y_val, sample_weight_val)`` when the fit monitors a
+        validation set (``fit(..., validation_data=...)`` or a split held out
+        by :class:`~skoptim.regularizers.EarlyStopping`); ``on_fit_start`` may
+        set it.
+    val_loss, val_score : float
+        The last epoch's validation loss (the training loss function, without
+        penalty terms, on the original targets) and score (``score``'s
+        metric); NaN without a validation set. Set before ``on_epoch_end``.
+    workspace : dict
+        Scratch buffers of the fit loop for this call (not persisted).
     """
 
     estimator: Any
@@ -76,6 +91,11 @@ class FitContext:
     state: dict = field(default_factory=dict)
     fit_params: dict = field(default_factory=dict)
     stop: bool = False
+    incremental: bool = False
+    validation: tuple | None = None
+    val_loss: float = float("nan")
+    val_score: float = float("nan")
+    workspace: dict = field(default_factory=dict)
 
 
 class Regularizer(ParamsObject):
@@ -97,16 +117,33 @@ class Regularizer(ParamsObject):
     change of targets         ``transform_targets(Y, ctx) -> Y``
     change of each batch      ``transform_batch(X, Y, sw, ctx) -> (X, Y, sw)``
     layer with own state      ``param_blocks``, ``init_params``,
-                              ``forward_pre`` / ``backward_pre``
+                              ``forward_pre`` / ``backward_pre`` (training),
+                              ``inference_pre`` (predict)
     control of the loop       ``on_fit_start``, ``on_epoch_end``, ``on_fit_end``
     ========================  =============================================
 
     Several regularizers apply in the order given in ``regularizers``, each
-    hook in turn (backward hooks in reverse).
+    hook in turn (backward hooks in reverse); hooks at different points apply
+    in the order of :data:`HOOKS` (see :mod:`skoptim.regularizers`).
     """
+
+    #: Keys of this regularizer's ``ctx.state`` entry that predictions depend
+    #: on (e.g. running statistics); early stopping restores them with the
+    #: best weights.
+    inference_state: tuple = ()
+    #: Keys of ``ctx.state[key]`` that are only workspace (masks, noise
+    #: buffers): the fit loop drops them when training ends, so they are not
+    #: stored (or pickled) with the fitted model.
+    scratch_state: tuple = ()
 
     #: May appear several times in one estimator's ``regularizers``.
     allow_multiple = True
+    #: Draws random numbers (via :meth:`_generator`): the fit loop then draws
+    #: the regularizers' base seed before anything else.
+    uses_random_draws = False
+    #: Takes over the decision to stop (the training-loss ``tol`` criterion
+    #: is then not used).
+    controls_stopping = False
     #: Usable with MLPClassifier / MLPRegressor.
     supports_classifier = True
     supports_regressor = True
@@ -116,8 +153,51 @@ class Regularizer(ParamsObject):
         self._validate_params()
 
     def uses(self, hook: str) -> bool:
-        """Whether this regularizer overrides ``hook``."""
+        """Whether this regularizer overrides ``hook``.
+
+        The fit loop asks once per fit and calls only the hooks in use, so a
+        subclass may also answer False for a hook its settings switch off
+        (e.g. ``Dropout(input_rate=0)`` does not need ``forward_input``).
+        """
         return getattr(type(self), hook) is not getattr(Regularizer, hook)
+
+    # -- helpers for subclasses ------------------------------------------------
+    def _state(self, ctx: FitContext) -> dict:
+        """This regularizer's entry of ``ctx.state`` (created empty)."""
+        return ctx.state.setdefault(self._key, {})
+
+    def _generator(self, ctx: FitContext) -> np.random.Generator:
+        """This regularizer's random generator, kept in its state.
+
+        ``Generator`` methods fill preallocated buffers (``out=``), so masks
+        and noise are drawn without allocating per batch. It is seeded from
+        one seed the fit loop draws from the estimator's random state before
+        any other draw of the fit (:attr:`uses_random_draws`), combined with
+        the class name and its occurrence, so ``random_state`` fixes every
+        draw and the list order of regularizers does not change them.
+        """
+        st = self._state(ctx)
+        gen = st.get("generator")
+        if gen is None:
+            base = ctx.workspace.get("seed")
+            if base is None:
+                base = ctx.workspace["seed"] = int(
+                    ctx.rng.randint(np.iinfo(np.int32).max)
+                )
+            name = type(self).__name__
+            regs = getattr(ctx.estimator, "regularizers_", [self])
+            occurrence = (
+                sum(type(r).__name__ == name for r in regs[: regs.index(self)])
+                if self in regs
+                else 0
+            )
+            gen = st["generator"] = np.random.default_rng(
+                [base, zlib.crc32(name.encode()), occurrence]
+            )
+        return gen
+
+    def _name(self) -> str:
+        return type(self).__name__
 
     # -- loop control --------------------------------------------------------
     def on_fit_start(self, ctx: FitContext) -> None:
@@ -162,6 +242,13 @@ class Regularizer(ParamsObject):
 
     def backward_post(self, layer: int, dA: np.ndarray, ctx: FitContext) -> None:
         """Back-propagate through :meth:`forward_post`, in place."""
+
+    def inference_pre(self, layer: int, Z: np.ndarray, network, state) -> None:
+        """At predict time, modify hidden layer ``layer``'s pre-activation.
+
+        ``state`` is this regularizer's fitted state (``ctx.state[key]``).
+        Only layers with their own state (batch normalisation) need it.
+        """
 
     def before_forward(self, ctx: FitContext) -> None:
         """Called before each training forward pass (e.g. perturb weights)."""
