@@ -34,6 +34,7 @@ from ..exceptions import DivergenceError
 from ..optimizers._aliases import OPTIMIZER_ALIASES, resolve_optimizer
 from ..optimizers._base import Optimizer
 from ..regularizers._base import FitContext, Regularizer
+from ..utils._params import same_config
 from ._losses import OUTPUT_ACTIVATION, batch_loss_and_delta
 from ._network import Network
 
@@ -417,11 +418,7 @@ class BaseMLP(BaseEstimator, metaclass=ABCMeta):
             self._initialize(layer_sizes, dtype, optimizer, regs)
         else:
             snapshot = self._snapshot()
-            same_opt = (
-                type(optimizer) is type(self.optimizer_)
-                and optimizer.get_params() == self.optimizer_.get_params()
-            )
-            if not same_opt:
+            if not same_config(optimizer, self.optimizer_):
                 self.optimizer_ = optimizer
                 self.optimizer_state_ = optimizer.init(self._network.params)
             self._attach_regularizers(regs)
@@ -493,10 +490,7 @@ class BaseMLP(BaseEstimator, metaclass=ABCMeta):
     def _attach_regularizers(self, regs):
         """Keep the fitted regularizers if unchanged; otherwise take the new ones."""
         old = getattr(self, "regularizers_", [])
-        same = len(old) == len(regs) and all(
-            type(a) is type(b) and a.get_params() == b.get_params()
-            for a, b in zip(old, regs, strict=False)
-        )
+        same = same_config(list(old), list(regs))
         if same:
             return
         if any(r.param_blocks(self._network.layer_sizes) for r in regs + old):
@@ -633,6 +627,7 @@ class BaseMLP(BaseEstimator, metaclass=ABCMeta):
 
     def _diverged(self, loss, where):
         lr = self.optimizer_.current_learning_rate(self.optimizer_state_)
+        lr = float("nan") if lr is None else lr
         raise DivergenceError(
             f"Training diverged: the loss became {loss} {where} (epoch "
             f"{self.n_iter_ + 1}) with {type(self.optimizer_).__name__} at "
@@ -668,8 +663,10 @@ class BaseMLP(BaseEstimator, metaclass=ABCMeta):
                     if sparse:
                         Xb = X[idx]
                     else:
-                        Xb = np.take(X, idx, axis=0, out=Xbuf[:nb])
-                    Yb = np.take(Y, idx, axis=0, out=Ybuf[:nb])
+                        # mode="clip" (idx is a permutation, always in range):
+                        # the default mode="raise" buffers ``out`` (a copy)
+                        Xb = np.take(X, idx, axis=0, out=Xbuf[:nb], mode="clip")
+                    Yb = np.take(Y, idx, axis=0, out=Ybuf[:nb], mode="clip")
                     swb = None if sw is None else np.take(sw, idx, out=swbuf[:nb])
                 for r in hooks["transform_batch"]:
                     Xb, Yb, swb = r.transform_batch(Xb, Yb, swb, ctx)

@@ -56,6 +56,12 @@ def resolve_optimizer(optimizer) -> Optimizer:
         return get_optimizer(optimizer)
     if isinstance(optimizer, Optimizer):
         return optimizer
+    if isinstance(optimizer, type) and issubclass(optimizer, Optimizer):
+        raise TypeError(
+            f"optimizer must be an optimizer object, not the class "
+            f"{optimizer.__name__}; use {optimizer.__name__}() (with its "
+            "hyperparameters as arguments)."
+        )
     raise TypeError(
         f"optimizer must be an skoptim.optimizers.Optimizer or one of the aliases "
         f"{sorted(OPTIMIZER_ALIASES)}; got {optimizer!r} of type "

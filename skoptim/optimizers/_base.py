@@ -106,10 +106,11 @@ class Optimizer(ParamsObject):
             lr.on_epoch_end(state["schedule"], loss)
 
     def current_learning_rate(self, state: dict[str, Any]) -> float:
-        """The learning rate the next update uses, as a Python float."""
-        return learning_rate_value(
-            self.learning_rate, state["t"], state["epoch"], state["schedule"]
-        )
+        """The learning rate the next update uses (a Python float, or None)."""
+        lr = getattr(self, "learning_rate", None)
+        if lr is None:  # an optimizer without a learning rate (user-defined)
+            return None
+        return learning_rate_value(lr, state["t"], state["epoch"], state["schedule"])
 
     def validate(self) -> None:
         """Check hyperparameters (and the schedule's) with clear errors."""

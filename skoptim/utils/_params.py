@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import numpy as np
 from sklearn.base import BaseEstimator
 
-__all__ = ["ParamsObject"]
+__all__ = ["ParamsObject", "same_config"]
 
 
 class ParamsObject(BaseEstimator):
@@ -21,3 +22,27 @@ class ParamsObject(BaseEstimator):
     #: scikit-learn-style declarative constraints, checked by ``validate``;
     #: a user's subclass may leave it empty.
     _parameter_constraints: dict = {}
+
+
+def same_config(a, b) -> bool:
+    """Whether two configuration objects have the same type and parameters.
+
+    Compares nested parameter objects (a schedule inside an optimizer, SAM's
+    base optimizer) by value, recursively, not by identity, so a clone of an
+    optimizer counts as the same configuration.
+    """
+    if type(a) is not type(b):
+        return False
+    if hasattr(a, "get_params") and not isinstance(a, type):
+        pa, pb = a.get_params(deep=False), b.get_params(deep=False)
+        return pa.keys() == pb.keys() and all(same_config(pa[k], pb[k]) for k in pa)
+    if isinstance(a, list | tuple):
+        return len(a) == len(b) and all(
+            same_config(x, y) for x, y in zip(a, b, strict=True)
+        )
+    try:
+        if isinstance(a, np.ndarray):
+            return np.array_equal(a, b)
+        return bool(a == b)
+    except (TypeError, ValueError):
+        return a is b

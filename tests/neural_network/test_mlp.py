@@ -429,3 +429,23 @@ def test_hidden_layer_sizes_validation(iris):
     X, y = iris
     with pytest.raises(ValueError, match="hidden_layer_sizes"):
         MLPClassifier(hidden_layer_sizes=(8, 0)).fit(X, y)
+
+
+def test_partial_fit_keeps_state_with_nested_optimizer_config(iris):
+    # a schedule inside the optimizer is compared by value, not identity
+    from skoptim.schedules import CosineAnnealing
+
+    X, y = iris
+    est = MLPClassifier(
+        (4,), optimizer=SGD(CosineAnnealing(0.1, t_max=5), momentum=0.9),
+        batch_size=50, random_state=0,
+    )
+    for _ in range(3):
+        est.partial_fit(X, y, classes=[0, 1, 2])
+    assert est.optimizer_state_["t"] == 9 and est.optimizer_state_["epoch"] == 3
+
+
+def test_optimizer_class_instead_of_object_is_explained(iris):
+    X, y = iris
+    with pytest.raises((TypeError, ValueError), match="optimizer"):
+        MLPClassifier(optimizer=SGD).fit(X, y)

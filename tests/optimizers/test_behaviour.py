@@ -260,3 +260,23 @@ def test_user_defined_optimizer_follows_protocol():
     res = minimize(quadratic, np.array([1.2, 0.25]), SignSGD(0.05), n_iter=3)
     np.testing.assert_allclose(res.x, [1.05, 0.1])
     assert clone(SignSGD(0.3)).learning_rate == 0.3
+
+
+def test_optimizer_without_learning_rate():
+    class HalfStep(Optimizer):
+        """w <- w - g / 2, no learning rate at all."""
+
+        def update(self, params, grad, state, lr):
+            assert lr is None
+            params -= 0.5 * grad
+
+    res = minimize(lambda x: (0.5 * float(x @ x), x.copy()), np.array([4.0]),
+                   HalfStep(), n_iter=2)
+    np.testing.assert_allclose(res.x, [1.0])
+
+
+def test_resolve_optimizer_explains_a_class_passed_for_an_object():
+    from skoptim.optimizers._aliases import resolve_optimizer
+
+    with pytest.raises(TypeError, match=r"use Adam\(\)"):
+        resolve_optimizer(Adam)
