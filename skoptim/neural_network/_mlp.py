@@ -825,7 +825,16 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
         ``"adamw"``, ``"nadam"``, ``"lbfgs"``. It is cloned at fit time, never
         mutated; its state is the fitted attribute ``optimizer_state_``.
     regularizers : list of Regularizer, default=None
-        Objects from :mod:`skoptim.regularizers`, applied in order.
+        Objects from :mod:`skoptim.regularizers` (penalties, dropout, noise,
+        label smoothing, batch normalisation, mixup, early stopping). Each
+        acts at its own point of the fit loop, so their combined effect does
+        not depend on the list order except among regularizers acting at
+        the same point (see :mod:`skoptim.regularizers`). They are cloned at
+        fit time and never mutated. Their hyperparameters are nested
+        parameters, ``regularizers__<name>__<param>`` with ``<name>`` the
+        lower-cased class name (if unique) or the position, e.g.
+        ``param_grid={"regularizers__dropout__rate": [0.1, 0.3],
+        "regularizers__l2__alpha": [1e-4, 1e-2]}``.
     batch_size : int or "auto", default="auto"
         Minibatch size; ``"auto"`` is ``min(200, n_samples)``. Ignored by
         full-batch optimizers (L-BFGS).
@@ -833,7 +842,9 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
         Maximum number of epochs (iterations for L-BFGS).
     tol : float, default=1e-4
         Training stops when the epoch loss has not improved by at least
-        ``tol`` for more than ``n_iter_no_change`` consecutive epochs.
+        ``tol`` for more than ``n_iter_no_change`` consecutive epochs. Not
+        used while :class:`~skoptim.regularizers.EarlyStopping` decides when
+        to stop (its ``patience``/``min_delta`` on the validation set do).
     n_iter_no_change : int, default=10
         See ``tol``.
     shuffle : bool, default=True
@@ -876,7 +887,20 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
     regularizers_ : list of Regularizer
         The regularizers used (clones).
     regularizer_state_ : dict
-        Their training state (masks' random state lives in the estimator's).
+        Their fitted state by position, e.g. batch normalisation's running
+        statistics ``regularizer_state_[k]["running_mean"]``.
+    validation_loss_curve_ : list of float
+        With ``fit(..., validation_data=...)`` or
+        :class:`~skoptim.regularizers.EarlyStopping`: the loss on the
+        validation set after each epoch (training loss function, no penalty
+        terms, original targets). Empty otherwise.
+    validation_scores_ : list of float
+        The ``score`` (accuracy, or :math:`R^2` for the regressor) on the
+        validation set after each epoch.
+    best_epoch_, best_validation_loss_, best_validation_score_ : int, float
+        Set by :class:`~skoptim.regularizers.EarlyStopping`: the epoch
+        (from 1) it judged best (whose weights are restored with
+        ``restore_best_weights=True``) and its validation loss and score.
     n_features_in_ : int
         Number of features seen in fit.
     feature_names_in_ : ndarray of str
@@ -1086,7 +1110,8 @@ shuffle, random_state, warm_start, verbose
     ----------
     coefs_, intercepts_, params_, loss_, best_loss_, loss_curve_, n_iter_, t_, \
 n_layers_, n_outputs_, out_activation_, optimizer_, optimizer_state_, \
-regularizers_, regularizer_state_, n_features_in_, feature_names_in_
+regularizers_, regularizer_state_, validation_loss_curve_, \
+validation_scores_, n_features_in_, feature_names_in_
         As in :class:`MLPClassifier`; ``out_activation_`` is ``"identity"``
         (``"exp"`` for the Poisson loss).
 

@@ -104,12 +104,17 @@ class L2(_Penalty):
 
     Examples
     --------
+    >>> import numpy as np
     >>> from sklearn.datasets import load_iris
     >>> from skoptim import MLPClassifier
     >>> from skoptim.regularizers import L2
     >>> X, y = load_iris(return_X_y=True)
-    >>> clf = MLPClassifier((8,), regularizers=[L2(alpha=1.0)], max_iter=50,
-    ...                     random_state=0).fit(X, y)
+    >>> def weight_norm(alpha):
+    ...     clf = MLPClassifier((8,), optimizer="lbfgs", regularizers=[L2(alpha)],
+    ...                         max_iter=1000, random_state=0).fit(X, y)
+    ...     return np.sqrt(sum((W ** 2).sum() for W in clf.coefs_))
+    >>> bool(weight_norm(10.0) < weight_norm(0.1))
+    True
     """
 
     _parameter_constraints = {

@@ -135,3 +135,19 @@ def test_l1_drives_irrelevant_input_weights_toward_zero(penalty):
     # the 8 irrelevant inputs' weights shrink >10x; the relevant ones much less
     assert irr1 < 0.1 * irr0
     assert irr1 / rel1 < 0.2 * (irr0 / rel0)
+
+
+@pytest.mark.parametrize(
+    "reg, match",
+    [
+        (L2(-1.0), r"'alpha' parameter of L2.*Got -1.0"),
+        (L1(-0.5), r"'alpha' parameter of L1.*Got -0.5"),
+        (ElasticNet(-1.0), r"'alpha' parameter of ElasticNet.*Got -1.0"),
+        (ElasticNet(0.1, l1_ratio=1.5), r"'l1_ratio' parameter of ElasticNet.*1.5"),
+        (L2(0.1, include_bias="yes"), r"'include_bias' parameter of L2"),
+    ],
+)
+def test_bad_parameters_name_the_regularizer_and_value(iris, reg, match):
+    X, y = iris
+    with pytest.raises(ValueError, match=match):
+        MLPClassifier((4,), regularizers=[reg], max_iter=1).fit(X, y)
