@@ -280,6 +280,15 @@ class BaseMLP(BaseEstimator, metaclass=ABCMeta):
                 )
             seen[kind] = True
             r.validate(self)
+            if opt.full_batch and r.noisy_objective:
+                warnings.warn(
+                    f"{r!r} draws new noise at every evaluation of the objective, "
+                    f"so the line search of the full-batch optimizer "
+                    f"{type(opt).__name__} sees a different function each time; "
+                    "use a stochastic optimizer (e.g. 'adam') with it.",
+                    UserWarning,
+                    stacklevel=4,
+                )
         return opt, regs
 
     def _validate_X(self, X, *, reset: bool):

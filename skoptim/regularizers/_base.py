@@ -141,6 +141,10 @@ class Regularizer(ParamsObject):
     #: Draws random numbers (via :meth:`_generator`): the fit loop then draws
     #: the regularizers' base seed before anything else.
     uses_random_draws = False
+    #: Its random draws change the objective at every evaluation (noise,
+    #: masks): a full-batch optimizer's line search would be misled, so the
+    #: estimator warns when combining the two.
+    noisy_objective = False
     #: Takes over the decision to stop (the training-loss ``tol`` criterion
     #: is then not used).
     controls_stopping = False

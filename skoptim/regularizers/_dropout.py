@@ -67,6 +67,7 @@ class Dropout(Regularizer):
     """
 
     uses_random_draws = True
+    noisy_objective = True
     scratch_state = ("masks", "input_out")
 
     _parameter_constraints = {

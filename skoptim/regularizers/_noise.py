@@ -51,6 +51,7 @@ class GaussianNoise(Regularizer):
     """
 
     uses_random_draws = True
+    noisy_objective = True
     scratch_state = ("noise",)
 
     _parameter_constraints = {
@@ -126,6 +127,7 @@ class WeightNoise(Regularizer):
     """
 
     uses_random_draws = True
+    noisy_objective = True
     scratch_state = ("saved", "noise")
 
     _parameter_constraints = {"std": [Interval(Real, 0, None, closed="left")]}

@@ -211,3 +211,11 @@ def test_bad_parameters_name_the_regularizer_and_value(iris, reg, match):
     X, y = iris
     with pytest.raises(ValueError, match=match):
         MLPClassifier((4,), regularizers=[reg], max_iter=1).fit(X, y)
+
+
+@pytest.mark.parametrize("reg", STOCHASTIC[:3], ids=IDS[:3])
+def test_noisy_objective_with_a_full_batch_optimizer_warns(iris, reg):
+    X, y = iris
+    est = MLPClassifier((4,), optimizer="lbfgs", regularizers=[reg], max_iter=3)
+    with pytest.warns(UserWarning, match=f"{type(reg).__name__}.*LBFGS"):
+        est.fit(X, y)
