@@ -53,16 +53,25 @@ def batch_loss_and_delta(loss, out, y, sw, delta, scratch, huber_delta=1.0):
         Sample weights; None for equal weights.
     delta, scratch : ndarray of shape (n, k)
         Buffers; ``delta`` receives :math:`\\partial L / \\partial z`.
+
+    Notes
+    -----
+    The per-element losses are summed over the whole (n, k) block at once
+    (pairwise summation; ``sw @ scratch`` with weights) rather than per row
+    first: a reduction along the short output axis costs numpy a call per
+    row.
     """
     n = out.shape[0]
     np.subtract(out, y, out=delta)
     if loss == "squared_error":
         np.multiply(delta, delta, out=scratch)
-        per = 0.5 * scratch.sum(axis=1)
+        total = 0.5 * _weighted_sum(scratch, sw)
     elif loss == "huber":
-        a = np.abs(delta)
-        quad = np.minimum(a, huber_delta)
-        per = (quad * (a - 0.5 * quad)).sum(axis=1)
+        np.abs(delta, out=scratch)
+        quad = np.minimum(scratch, huber_delta)
+        scratch -= 0.5 * quad
+        scratch *= quad
+        total = _weighted_sum(scratch, sw)
         np.clip(delta, -huber_delta, huber_delta, out=delta)
     elif loss == "poisson":
         tiny = np.finfo(out.dtype).tiny
@@ -70,28 +79,58 @@ def batch_loss_and_delta(loss, out, y, sw, delta, scratch, huber_delta=1.0):
         np.log(scratch, out=scratch)
         scratch *= y
         np.subtract(out, scratch, out=scratch)
-        per = scratch.sum(axis=1)
+        total = _weighted_sum(scratch, sw)
     elif loss == "log_loss":
-        eps = np.finfo(out.dtype).eps
-        np.clip(out, eps, 1 - eps, out=scratch)
+        _clip_probabilities(out, scratch)
         np.log(scratch, out=scratch)
-        scratch *= y
-        per = -scratch.sum(axis=1)
+        if sw is None and scratch.size <= _DOT_MAX:
+            total = -float(np.vdot(scratch, y))
+        else:
+            scratch *= y
+            total = -_weighted_sum(scratch, sw)
     elif loss == "binary_log_loss":
-        eps = np.finfo(out.dtype).eps
-        np.clip(out, eps, 1 - eps, out=scratch)
+        _clip_probabilities(out, scratch)
         # y log p + (1 - y) log(1 - p) = y (log p - log(1-p)) + log(1 - p)
         q = np.log1p(-scratch)
         np.log(scratch, out=scratch)
         scratch -= q
         scratch *= y
         scratch += q
-        per = -scratch.sum(axis=1)
+        total = -_weighted_sum(scratch, sw)
     else:  # pragma: no cover - guarded by the estimators
         raise ValueError(f"unknown loss {loss!r}")
     if sw is None:
         delta *= 1.0 / n
-        return float(per.sum()) / n
-    total = float(sw.sum())
-    delta *= (sw / total)[:, None]
-    return float(per @ sw) / total
+        return total / n
+    sw_total = float(sw.sum())
+    delta *= (sw / sw_total)[:, None]
+    return total / sw_total
+
+
+#: Largest block summed by a dot product (one call, but accumulated in the
+#: working precision); larger ones (validation sets) use pairwise summation.
+_DOT_MAX = 1 << 16
+
+#: (eps, 1 - eps) per dtype, as Python floats (``np.finfo`` costs a microsecond)
+_EPS = {
+    np.dtype(t).char: (float(np.finfo(t).eps), float(1 - np.finfo(t).eps))
+    for t in (np.float32, np.float64)
+}
+
+
+def _clip_probabilities(p, out):
+    """``np.clip(p, eps, 1 - eps, out=out)`` as two ufunc calls (np.clip's
+    Python wrapper costs more than the arithmetic on a batch)."""
+    lo, hi = _EPS.get(p.dtype.char) or (
+        float(np.finfo(p.dtype).eps),
+        float(1 - np.finfo(p.dtype).eps),
+    )
+    np.maximum(p, lo, out=out)
+    np.minimum(out, hi, out=out)
+
+
+def _weighted_sum(values, sw):
+    """``sum_i sw_i * sum_k values_ik`` (plain sum without weights)."""
+    if sw is None:
+        return float(values.sum())
+    return float(np.dot(sw, values).sum())

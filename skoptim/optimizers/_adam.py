@@ -103,12 +103,13 @@ class Adam(Optimizer):
             np.maximum(state["v_max"], v, out=state["v_max"])
             v = state["v_max"]
         bc1 = 1.0 - b1**t
-        bc2 = 1.0 - b2**t
+        sbc2 = math.sqrt(1.0 - b2**t)
+        # m / (sqrt(v / bc2) + eps) = sbc2 m / (sqrt(v) + eps sbc2): the bias
+        # correction of v folds into two scalars, one pass fewer
         np.sqrt(v, out=tmp)
-        tmp *= 1.0 / math.sqrt(bc2)
-        tmp += float(self.epsilon)
+        tmp += float(self.epsilon) * sbc2
         np.divide(m, tmp, out=tmp)
-        tmp *= lr / bc1
+        tmp *= lr * sbc2 / bc1
         params -= tmp
 
     def _decay(self, params, state, lr):
@@ -249,12 +250,17 @@ class Nadam(Optimizer):
         state["mu_product"] *= mu
         prod = state["mu_product"]
         _update_moments(grad, m, v, tmp, b1, b2)
+        # both terms share the denominator d = sqrt(v / bc2) + eps
+        # = (sqrt(v) + eps sbc2) / sbc2: one division of c1 g + c2 m by it
+        sbc2 = math.sqrt(1.0 - b2**t)
+        c1 = lr * (1.0 - mu) / (1.0 - prod)
+        c2 = lr * mu_next / (1.0 - prod * mu_next)
         np.sqrt(v, out=d)
-        d *= 1.0 / math.sqrt(1.0 - b2**t)
-        d += float(self.epsilon)
-        np.divide(grad, d, out=tmp)
-        tmp *= lr * (1.0 - mu) / (1.0 - prod)
-        params -= tmp
-        np.divide(m, d, out=tmp)
-        tmp *= lr * mu_next / (1.0 - prod * mu_next)
+        d += float(self.epsilon) * sbc2
+        if c1 == 0.0:  # a schedule reached lr = 0
+            return
+        np.multiply(m, c2 / c1, out=tmp)
+        tmp += grad
+        np.divide(tmp, d, out=tmp)
+        tmp *= c1 * sbc2
         params -= tmp
