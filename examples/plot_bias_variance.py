@@ -35,6 +35,7 @@ from skoptim.model_selection import (
     bias_variance_curve,
     bias_variance_decomposition,
 )
+from skoptim.neural_network import MLPRegressor
 
 rng = np.random.RandomState(0)
 sigma = 0.5
@@ -116,31 +117,23 @@ axes[1].set_title("Per-sample terms")
 # gets wider (Neal et al., 2018, "A modern take on the bias-variance tradeoff
 # in neural networks"), because narrow networks land in very different
 # solutions from one refit to the next.
-try:
-    from skoptim.neural_network import MLPRegressor
-except ImportError:  # the neural-network module is still being written
-    MLPRegressor = None
-if MLPRegressor is not None:
-    with warnings.catch_warnings():
-        # 200 iterations keep the example fast; some fits stop before converging.
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        mlp_curve = bias_variance_curve(
-            MLPRegressor(hidden_layer_sizes=(16,), max_iter=200, random_state=None),
-            X_train,
-            y_train,
-            X_test,
-            y_test,
-            param_name="hidden_layer_sizes",
-            param_range=[(1,), (4,), (16,), (64,)],
-            y_test_true=f_test,
-            n_rounds=20,
-            random_state=0,
-        )
-    mlp_curve.plot(ax=axes[2])
-    axes[2].set_title("MLP: hidden units")
-else:
-    print("skoptim.neural_network.MLPRegressor is not available; skipping MLPs.")
-    axes[2].set_axis_off()
+with warnings.catch_warnings():
+    # 200 iterations keep the example fast; some fits stop before converging.
+    warnings.simplefilter("ignore", ConvergenceWarning)
+    mlp_curve = bias_variance_curve(
+        MLPRegressor(hidden_layer_sizes=(16,), max_iter=200, random_state=None),
+        X_train,
+        y_train,
+        X_test,
+        y_test,
+        param_name="hidden_layer_sizes",
+        param_range=[(1,), (4,), (16,), (64,)],
+        y_test_true=f_test,
+        n_rounds=20,
+        random_state=0,
+    )
+mlp_curve.plot(ax=axes[2])
+axes[2].set_title("MLP: hidden units")
 
 # %%
 # 0-1 loss with string labels (Domingos, 2000)

@@ -36,3 +36,18 @@ def test_optimizer_paths_example(tmp_path):
     for res in results.values():
         assert res.path.shape[1] == 2
         assert res.losses[-1] < res.losses[0]
+
+
+def test_bias_variance_example_runs(capsys):
+    pytest.importorskip("matplotlib")
+    import runpy
+    import warnings
+
+    import matplotlib.pyplot as plt
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # plt.show() under Agg
+        runpy.run_path(str(EXAMPLES / "plot_bias_variance.py"), run_name="__main__")
+    plt.close("all")
+    out = capsys.readouterr().out
+    assert "bias" in out and "variance" in out
