@@ -62,8 +62,10 @@ def softmax_inplace(z, rowbuf, work=None, ones=None):
     """Row-wise softmax of ``z`` in place; ``rowbuf`` has shape (n, 1).
 
     Without ``work`` each row is shifted by its own maximum (exact; used
-    for predictions). With ``work`` (shape (n, k), used in training) the
-    whole batch is shifted by its global maximum instead and the row sums
+    for predictions; the maxima are taken column by column for up to 32
+    classes, the sums as ``z @ ones``). With ``work`` (shape (n, k), used in
+    training) the whole batch is shifted by its global maximum instead and
+    the row sums
     come from one matrix-vector product with ``ones`` (shape (k,)): a
     reduction along the short class axis costs numpy a call per row, which
     dominates a small batch. Softmax is invariant to the shift, so the two
@@ -77,16 +79,16 @@ def softmax_inplace(z, rowbuf, work=None, ones=None):
     """
     n, k = z.shape
     if work is None or k == 1 or n == 0:
-        return _softmax_rowwise(z, rowbuf)
+        return _softmax_rowwise(z, rowbuf, ones)
     zmax = z.max()
     if not math.isfinite(zmax):
-        return _softmax_rowwise(z, rowbuf)
+        return _softmax_rowwise(z, rowbuf, ones)
     np.subtract(z, zmax, out=work)
     np.exp(work, out=work)
     s = rowbuf[:, 0]
     np.dot(work, np.ones(k, z.dtype) if ones is None else ones, out=s)
     if s.min() < MIN_ROWSUM.get(z.dtype.char, 1.0):
-        return _softmax_rowwise(z, rowbuf)
+        return _softmax_rowwise(z, rowbuf, ones)
     np.divide(work, rowbuf, out=z)
     return z
 
@@ -98,13 +100,30 @@ def softmax_inplace(z, rowbuf, work=None, ones=None):
 MIN_ROWSUM = {"f": math.exp(-60.0), "d": math.exp(-600.0)}
 
 
-def _softmax_rowwise(z, rowbuf):
-    np.max(z, axis=1, keepdims=True, out=rowbuf)
+def _softmax_rowwise(z, rowbuf, ones=None):
+    """Softmax with each row shifted by its own maximum (exact)."""
+    k = z.shape[1]
+    s = rowbuf[:, 0]
+    if 2 <= k <= _COLUMN_LOOP_MAX:
+        # numpy reduces along a short last axis row by row (a call per row);
+        # k - 1 maxima of whole columns are several times faster
+        np.maximum(z[:, 0], z[:, 1], out=s)
+        for j in range(2, k):
+            np.maximum(s, z[:, j], out=s)
+    else:
+        np.max(z, axis=1, keepdims=True, out=rowbuf)
     z -= rowbuf
     np.exp(z, out=z)
-    np.sum(z, axis=1, keepdims=True, out=rowbuf)
+    if ones is None:
+        np.sum(z, axis=1, keepdims=True, out=rowbuf)
+    else:
+        np.dot(z, ones, out=s)
     z /= rowbuf
     return z
+
+
+#: Up to this many classes the row maxima are taken column by column.
+_COLUMN_LOOP_MAX = 32
 
 
 def _d_identity(a, out):
