@@ -8,6 +8,7 @@ import numpy as np
 from sklearn.utils._param_validation import Interval
 
 from ._base import LEARNING_RATE_CONSTRAINT, Optimizer
+from ._blas import axpy
 
 __all__ = ["Adagrad", "Adadelta"]
 
@@ -73,8 +74,7 @@ class Adagrad(Optimizer):
         np.sqrt(G, out=tmp)
         tmp += float(self.epsilon)
         np.divide(grad, tmp, out=tmp)
-        tmp *= clr
-        params -= tmp
+        axpy(-clr, tmp, params)
 
 
 class Adadelta(Optimizer):
@@ -135,9 +135,8 @@ class Adadelta(Optimizer):
         )
         # E[g^2] <- rho E[g^2] + (1 - rho) g^2
         np.multiply(grad, grad, out=tmp)
-        tmp -= sq
-        tmp *= 1.0 - rho
-        sq += tmp
+        sq *= rho
+        axpy(1.0 - rho, tmp, sq)
         # delta = sqrt(E[dx^2] + eps) / sqrt(E[g^2] + eps) * g
         np.add(acc, eps, out=delta)
         np.add(sq, eps, out=tmp)
@@ -146,8 +145,6 @@ class Adadelta(Optimizer):
         delta *= grad
         # E[dx^2] <- rho E[dx^2] + (1 - rho) delta^2
         np.multiply(delta, delta, out=tmp)
-        tmp -= acc
-        tmp *= 1.0 - rho
-        acc += tmp
-        delta *= lr
-        params -= delta
+        acc *= rho
+        axpy(1.0 - rho, tmp, acc)
+        axpy(-lr, delta, params)

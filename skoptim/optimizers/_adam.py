@@ -9,6 +9,7 @@ import numpy as np
 from sklearn.utils._param_validation import Interval
 
 from ._base import LEARNING_RATE_CONSTRAINT, Optimizer
+from ._blas import axpy
 
 __all__ = ["Adam", "AdamW", "Nadam"]
 
@@ -17,14 +18,15 @@ _EPS = [Interval(Real, 0, None, closed="left")]
 
 
 def _update_moments(grad, m, v, tmp, b1, b2):
-    """m <- b1 m + (1 - b1) g ;  v <- b2 v + (1 - b2) g^2, in place."""
-    np.subtract(grad, m, out=tmp)
-    tmp *= 1.0 - b1
-    m += tmp
+    """m <- b1 m + (1 - b1) g ;  v <- b2 v + (1 - b2) g^2, in place.
+
+    Five passes: the scalings in place and the additions as BLAS axpy.
+    """
+    m *= b1
+    axpy(1.0 - b1, grad, m)
     np.multiply(grad, grad, out=tmp)
-    tmp -= v
-    tmp *= 1.0 - b2
-    v += tmp
+    v *= b2
+    axpy(1.0 - b2, tmp, v)
 
 
 class Adam(Optimizer):
@@ -109,8 +111,7 @@ class Adam(Optimizer):
         np.sqrt(v, out=tmp)
         tmp += float(self.epsilon) * sbc2
         np.divide(m, tmp, out=tmp)
-        tmp *= lr * sbc2 / bc1
-        params -= tmp
+        axpy(-lr * sbc2 / bc1, tmp, params)
 
     def _decay(self, params, state, lr):
         """Decoupled weight decay hook (AdamW); nothing for Adam."""
@@ -251,16 +252,13 @@ class Nadam(Optimizer):
         prod = state["mu_product"]
         _update_moments(grad, m, v, tmp, b1, b2)
         # both terms share the denominator d = sqrt(v / bc2) + eps
-        # = (sqrt(v) + eps sbc2) / sbc2: one division of c1 g + c2 m by it
+        # = (sqrt(v) + eps sbc2) / sbc2
         sbc2 = math.sqrt(1.0 - b2**t)
         c1 = lr * (1.0 - mu) / (1.0 - prod)
         c2 = lr * mu_next / (1.0 - prod * mu_next)
         np.sqrt(v, out=d)
         d += float(self.epsilon) * sbc2
-        if c1 == 0.0:  # a schedule reached lr = 0
-            return
-        np.multiply(m, c2 / c1, out=tmp)
-        tmp += grad
-        np.divide(tmp, d, out=tmp)
-        tmp *= c1 * sbc2
-        params -= tmp
+        np.divide(grad, d, out=tmp)
+        axpy(-c1 * sbc2, tmp, params)
+        np.divide(m, d, out=tmp)
+        axpy(-c2 * sbc2, tmp, params)

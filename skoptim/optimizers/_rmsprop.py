@@ -8,6 +8,7 @@ import numpy as np
 from sklearn.utils._param_validation import Interval
 
 from ._base import LEARNING_RATE_CONSTRAINT, Optimizer
+from ._blas import axpy
 
 __all__ = ["RMSprop"]
 
@@ -81,14 +82,12 @@ class RMSprop(Optimizer):
         a = float(self.alpha)
         v, tmp = state["square_avg"], state["buf"]
         np.multiply(grad, grad, out=tmp)
-        tmp -= v
-        tmp *= 1.0 - a
-        v += tmp
+        v *= a
+        axpy(1.0 - a, tmp, v)
         if self.centered:
             gbar = state["grad_avg"]
-            np.subtract(grad, gbar, out=tmp)
-            tmp *= 1.0 - a
-            gbar += tmp
+            gbar *= a
+            axpy(1.0 - a, grad, gbar)
             np.multiply(gbar, gbar, out=tmp)
             np.subtract(v, tmp, out=tmp)
             np.sqrt(tmp, out=tmp)
@@ -100,7 +99,6 @@ class RMSprop(Optimizer):
             b = state["momentum_buffer"]
             b *= float(self.momentum)
             b += tmp
-            np.multiply(b, lr, out=tmp)
+            axpy(-lr, b, params)
         else:
-            tmp *= lr
-        params -= tmp
+            axpy(-lr, tmp, params)

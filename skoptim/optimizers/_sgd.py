@@ -8,6 +8,7 @@ import numpy as np
 from sklearn.utils._param_validation import Interval
 
 from ._base import LEARNING_RATE_CONSTRAINT, Optimizer
+from ._blas import axpy
 
 __all__ = ["SGD"]
 
@@ -92,19 +93,17 @@ class SGD(Optimizer):
         return state
 
     def update(self, params, grad, state, lr):
+        # axpy: params += a * x in one pass (see _blas)
         mu = float(self.momentum)
         if mu == 0.0:
-            tmp = state["buf"]
-            np.multiply(grad, lr, out=tmp)
-            params -= tmp
+            axpy(-lr, grad, params)
             return
-        b, tmp = state["momentum_buffer"], state["buf"]
+        b = state["momentum_buffer"]
         b *= mu
         b += grad
         if self.nesterov:
-            np.multiply(b, mu, out=tmp)
-            tmp += grad
-            tmp *= lr
+            # w -= lr (g + mu b)
+            axpy(-lr, grad, params)
+            axpy(-lr * mu, b, params)
         else:
-            np.multiply(b, lr, out=tmp)
-        params -= tmp
+            axpy(-lr, b, params)
