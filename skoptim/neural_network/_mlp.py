@@ -674,8 +674,8 @@ class BaseMLP(BaseEstimator, metaclass=ABCMeta):
                     else:
                         # mode="clip" (idx is a permutation, always in range):
                         # the default mode="raise" buffers ``out`` (a copy)
-                        Xb = np.take(X, idx, axis=0, out=Xbuf[:nb], mode="clip")
-                    Yb = np.take(Y, idx, axis=0, out=Ybuf[:nb], mode="clip")
+                        Xb = X.take(idx, axis=0, out=Xbuf[:nb], mode="clip")
+                    Yb = Y.take(idx, axis=0, out=Ybuf[:nb], mode="clip")
                     swb = None if sw is None else np.take(sw, idx, out=swbuf[:nb])
                 for r in hooks["transform_batch"]:
                     Xb, Yb, swb = r.transform_batch(Xb, Yb, swb, ctx)

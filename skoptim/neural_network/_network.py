@@ -30,6 +30,12 @@ from ._losses import batch_loss_and_delta
 __all__ = ["Network"]
 
 
+def _is_sparse(X) -> bool:
+    """``scipy.sparse.issparse`` without its cost (an ABC check, ~1 µs) for
+    the ndarrays of every dense batch."""
+    return type(X) is not np.ndarray and sp.issparse(X)
+
+
 class Network:
     """A multilayer perceptron on a flat parameter buffer.
 
@@ -252,7 +258,7 @@ class Network:
         inp = X
         for i in range(last + 1):
             Z = A[i]
-            if i == 0 and sp.issparse(inp):
+            if i == 0 and _is_sparse(inp):
                 Z[...] = inp @ coefs[0]
             else:
                 np.matmul(inp, coefs[i], out=Z)
@@ -303,7 +309,7 @@ class Network:
         for i in range(len(self.coefs) - 1, -1, -1):
             delta = D[i]
             if i == 0:
-                if sp.issparse(X):
+                if _is_sparse(X):
                     coef_grads[0][...] = X.T @ delta
                 else:
                     np.matmul(X.T, delta, out=coef_grads[0])

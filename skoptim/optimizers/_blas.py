@@ -42,25 +42,23 @@ def axpy(a: float, x: np.ndarray, y: np.ndarray) -> np.ndarray:
     """``y += a * x`` in place and return ``y``.
 
     One BLAS pass for contiguous float32/float64 arrays of the same dtype and
-    size; numpy otherwise.
+    shape; numpy otherwise.
     """
     f = _AXPY.get(y.dtype)
     if (
-        f is not None
-        and x.dtype == y.dtype
-        and x.size == y.size
-        and y.size
-        and x.flags.c_contiguous
-        and y.flags.c_contiguous
-        and y.flags.writeable
+        f is None
+        or x.dtype != y.dtype
+        or x.shape != y.shape
+        or not (x.flags.c_contiguous and y.flags.c_contiguous and y.flags.writeable)
     ):
-        xs, ys = x.reshape(-1), y.reshape(-1)
-        n = ys.size
-        if n <= _CHUNK:
-            f(xs, ys, a=a)
-        else:
-            for start in range(0, n, _CHUNK):
-                f(xs[start : start + _CHUNK], ys[start : start + _CHUNK], a=a)
-    else:
         y += a * x
+        return y
+    xs, ys = (x, y) if y.ndim == 1 else (x.reshape(-1), y.reshape(-1))
+    n = ys.shape[0]
+    if n <= _CHUNK:
+        if n:
+            f(xs, ys, a=a)
+    else:
+        for start in range(0, n, _CHUNK):
+            f(xs[start : start + _CHUNK], ys[start : start + _CHUNK], a=a)
     return y
