@@ -27,6 +27,7 @@ from numbers import Real
 import numpy as np
 from sklearn.utils._param_validation import Interval
 
+from ..optimizers._blas import axpy
 from ._base import FitContext, Regularizer
 
 __all__ = ["L1", "L2", "ElasticNet"]
@@ -59,8 +60,7 @@ class _Penalty(Regularizer):
             tmp = buf[: W.size].reshape(W.shape)
             if a2:
                 value += 0.5 * a2 * float(np.vdot(W, W))
-                np.multiply(W, a2 * scale, out=tmp)
-                G += tmp
+                axpy(a2 * scale, W, G)  # G += a2/B * W in one pass
             if a1:
                 np.sign(W, out=tmp)
                 value += a1 * float(np.vdot(tmp, W))  # sum |w|
