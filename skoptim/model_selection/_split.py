@@ -46,6 +46,21 @@ class _TimeSeriesCV(BaseCrossValidator):
     works and the ``repr`` lists every parameter.
     """
 
+    def get_n_splits(self, X: Any = None, y: Any = None, groups: Any = None) -> int:
+        """Return the number of splitting iterations, ``n_splits``.
+
+        Parameters
+        ----------
+        X, y, groups : object
+            Ignored, exist for compatibility.
+
+        Returns
+        -------
+        n_splits : int
+            Number of folds.
+        """
+        return self.n_splits
+
     @classmethod
     def _get_param_names(cls) -> list[str]:
         signature = inspect.signature(cls.__init__)
@@ -259,21 +274,6 @@ class BlockedTimeSeriesSplit(_TimeSeriesCV):
         self.train_size = train_size
         self.gap = gap
 
-    def get_n_splits(self, X: Any = None, y: Any = None, groups: Any = None) -> int:
-        """Return the number of splitting iterations, ``n_splits``.
-
-        Parameters
-        ----------
-        X, y, groups : object
-            Ignored, exist for compatibility.
-
-        Returns
-        -------
-        n_splits : int
-            Number of folds.
-        """
-        return self.n_splits
-
     def _n_train(self, block_size: int) -> int:
         if isinstance(self.train_size, numbers.Integral):
             return int(self.train_size)
@@ -387,21 +387,6 @@ class BlockedKFold(_TimeSeriesCV):
         self.n_splits = n_splits
         self.gap_before = gap_before
         self.gap_after = gap_after
-
-    def get_n_splits(self, X: Any = None, y: Any = None, groups: Any = None) -> int:
-        """Return the number of splitting iterations, ``n_splits``.
-
-        Parameters
-        ----------
-        X, y, groups : object
-            Ignored, exist for compatibility.
-
-        Returns
-        -------
-        n_splits : int
-            Number of folds.
-        """
-        return self.n_splits
 
     def _iter_splits(self, X, y, groups, n_samples):
         owner = type(self).__name__
@@ -531,21 +516,6 @@ class GroupTimeSeriesSplit(_TimeSeriesCV):
         self.gap = gap
         self.max_train_size = max_train_size
         self.test_size = test_size
-
-    def get_n_splits(self, X: Any = None, y: Any = None, groups: Any = None) -> int:
-        """Return the number of splitting iterations, ``n_splits``.
-
-        Parameters
-        ----------
-        X, y, groups : object
-            Ignored, exist for compatibility.
-
-        Returns
-        -------
-        n_splits : int
-            Number of folds.
-        """
-        return self.n_splits
 
     def _iter_splits(self, X, y, groups, n_samples):
         owner = type(self).__name__

@@ -217,21 +217,6 @@ class PurgedKFold(_TimeSeriesCV):
         self.embargo = embargo
         self.horizon = horizon
 
-    def get_n_splits(self, X: Any = None, y: Any = None, groups: Any = None) -> int:
-        """Return the number of splitting iterations, ``n_splits``.
-
-        Parameters
-        ----------
-        X, y, groups : object
-            Ignored, exist for compatibility.
-
-        Returns
-        -------
-        n_splits : int
-            Number of folds.
-        """
-        return self.n_splits
-
     def _iter_splits(self, X, y, groups, n_samples):
         owner = type(self).__name__
         _check_int(owner, "n_splits", self.n_splits, 2)
