@@ -9,7 +9,7 @@ import numpy as np
 from sklearn.utils._param_validation import Interval
 
 from ._base import LEARNING_RATE_CONSTRAINT, Optimizer
-from ._blas import axpy
+from ._blas import axpy, axpy_fn, axpy_unchecked
 
 __all__ = ["Adam", "AdamW", "Nadam"]
 
@@ -17,16 +17,23 @@ _BETA = [Interval(Real, 0, 1, closed="left")]
 _EPS = [Interval(Real, 0, None, closed="left")]
 
 
-def _update_moments(grad, m, v, tmp, b1, b2):
+def _update_moments(grad, m, v, tmp, b1, b2, f=None):
     """m <- b1 m + (1 - b1) g ;  v <- b2 v + (1 - b2) g^2, in place.
 
-    Five passes: the scalings in place and the additions as BLAS axpy.
+    Five passes: the scalings in place and the additions as BLAS axpy
+    (``f``: the routine from :func:`axpy_fn` for these arrays, or None).
     """
     m *= b1
-    axpy(1.0 - b1, grad, m)
+    if f is not None:
+        axpy_unchecked(f, 1.0 - b1, grad, m)
+    else:
+        axpy(1.0 - b1, grad, m)
     np.multiply(grad, grad, out=tmp)
     v *= b2
-    axpy(1.0 - b2, tmp, v)
+    if f is not None:
+        axpy_unchecked(f, 1.0 - b2, tmp, v)
+    else:
+        axpy(1.0 - b2, tmp, v)
 
 
 class Adam(Optimizer):
@@ -100,7 +107,9 @@ class Adam(Optimizer):
         b1, b2, t = float(self.beta_1), float(self.beta_2), state["t"]
         m, v, tmp = state["m"], state["v"], state["buf"]
         self._decay(params, state, lr)
-        _update_moments(grad, m, v, tmp, b1, b2)
+        # the checks of axpy once per step, not once per call
+        f = axpy_fn(grad, m, v, tmp, params)
+        _update_moments(grad, m, v, tmp, b1, b2, f)
         if self.amsgrad:
             np.maximum(state["v_max"], v, out=state["v_max"])
             v = state["v_max"]
@@ -111,7 +120,10 @@ class Adam(Optimizer):
         np.sqrt(v, out=tmp)
         tmp += float(self.epsilon) * sbc2
         np.divide(m, tmp, out=tmp)
-        axpy(-lr * sbc2 / bc1, tmp, params)
+        if f is not None:
+            axpy_unchecked(f, -lr * sbc2 / bc1, tmp, params)
+        else:
+            axpy(-lr * sbc2 / bc1, tmp, params)
 
     def _decay(self, params, state, lr):
         """Decoupled weight decay hook (AdamW); nothing for Adam."""

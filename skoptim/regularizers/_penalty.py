@@ -27,7 +27,7 @@ from numbers import Real
 import numpy as np
 from sklearn.utils._param_validation import Interval
 
-from ..optimizers._blas import axpy
+from ..optimizers._blas import axpy, axpy_fn, axpy_unchecked
 from ._base import FitContext, Regularizer
 
 __all__ = ["L1", "L2", "ElasticNet"]
@@ -36,7 +36,7 @@ __all__ = ["L1", "L2", "ElasticNet"]
 class _Penalty(Regularizer):
     """Shared machinery: the penalised arrays and their gradient views."""
 
-    scratch_state = ("buf",)
+    scratch_state = ("buf", "plan")
 
     def _l1_l2(self) -> tuple[float, float]:
         """Coefficients (a1, a2) of ``a1 * |w|_1 + a2 / 2 * |w|^2``."""
@@ -48,23 +48,42 @@ class _Penalty(Regularizer):
             return [(network.params[:m], network.grad[:m])]
         return list(zip(network.coefs, network.coef_grads, strict=True))
 
+    def _plan(self, network, st):
+        """The penalised arrays as flat (weights, gradient) views, the BLAS
+        axpy for them (or None) and a scratch buffer; made once per fit (the
+        buffers of a network never move) instead of every batch."""
+        plan = st.get("plan")
+        if plan is None or plan[0] is not network.params or plan[1] is not network.grad:
+            targets = [
+                (W.reshape(-1), G.reshape(-1)) for W, G in self._targets(network)
+            ]
+            fns = [axpy_fn(W, G) for W, G in targets]
+            f = fns[0] if fns and all(fn is fns[0] for fn in fns) else None
+            buf = np.empty(network.n_layer_params, network.dtype)
+            plan = st["plan"] = (network.params, network.grad, targets, f, buf)
+        return plan
+
     def penalty(self, network, batch_weight: float, ctx: FitContext) -> float:
         a1, a2 = self._l1_l2()
         scale = 1.0 / batch_weight
         value = 0.0
-        st = self._state(ctx)
-        buf = st.get("buf")
-        if buf is None or buf.dtype != network.dtype:
-            buf = st["buf"] = np.empty(network.n_layer_params, network.dtype)
-        for W, G in self._targets(network):
-            tmp = buf[: W.size].reshape(W.shape)
-            if a2:
-                value += 0.5 * a2 * float(np.vdot(W, W))
-                axpy(a2 * scale, W, G)  # G += a2/B * W in one pass
-            if a1:
+        _, _, targets, f, buf = self._plan(network, self._state(ctx))
+        if a2:
+            c = a2 * scale
+            for W, G in targets:
+                value += float(np.vdot(W, W))
+                if f is not None:
+                    axpy_unchecked(f, c, W, G)  # G += a2/B * W in one pass
+                else:
+                    axpy(c, W, G)
+            value *= 0.5 * a2
+        if a1:
+            c = a1 * scale
+            for W, G in targets:
+                tmp = buf[: W.size]
                 np.sign(W, out=tmp)
                 value += a1 * float(np.vdot(tmp, W))  # sum |w|
-                tmp *= a1 * scale
+                tmp *= c
                 G += tmp
         return value * scale
 
