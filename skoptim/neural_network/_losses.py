@@ -67,12 +67,15 @@ def batch_loss_and_delta(loss, out, y, sw, delta, scratch, huber_delta=1.0):
         np.multiply(delta, delta, out=scratch)
         total = 0.5 * _weighted_sum(scratch, sw)
     elif loss == "huber":
+        # sum h(r) = sum c^2 / 2 + delta * sum(|r| - |c|), c = clip(r, -delta,
+        # delta): three sums over the buffers, no temporaries
         np.abs(delta, out=scratch)
-        quad = np.minimum(scratch, huber_delta)
-        scratch -= 0.5 * quad
-        scratch *= quad
-        total = _weighted_sum(scratch, sw)
+        total = huber_delta * _weighted_sum(scratch, sw)
         np.clip(delta, -huber_delta, huber_delta, out=delta)
+        np.abs(delta, out=scratch)
+        total -= huber_delta * _weighted_sum(scratch, sw)
+        np.multiply(delta, delta, out=scratch)
+        total += 0.5 * _weighted_sum(scratch, sw)
     elif loss == "poisson":
         tiny = np.finfo(out.dtype).tiny
         np.maximum(out, tiny, out=scratch)
@@ -89,21 +92,25 @@ def batch_loss_and_delta(loss, out, y, sw, delta, scratch, huber_delta=1.0):
             scratch *= y
             total = -_weighted_sum(scratch, sw)
     elif loss == "binary_log_loss":
+        # sum y log p + sum (1 - y) log(1 - p), each in the scratch buffer
         _clip_probabilities(out, scratch)
-        # y log p + (1 - y) log(1 - p) = y (log p - log(1-p)) + log(1 - p)
-        q = np.log1p(-scratch)
         np.log(scratch, out=scratch)
-        scratch -= q
         scratch *= y
-        scratch += q
-        total = -_weighted_sum(scratch, sw)
+        total = _weighted_sum(scratch, sw)
+        _clip_probabilities(out, scratch)
+        np.negative(scratch, out=scratch)
+        np.log1p(scratch, out=scratch)
+        total += _weighted_sum(scratch, sw)
+        scratch *= y
+        total = -(total - _weighted_sum(scratch, sw))
     else:  # pragma: no cover - guarded by the estimators
         raise ValueError(f"unknown loss {loss!r}")
     if sw is None:
         delta *= 1.0 / n
         return total / n
     sw_total = float(sw.sum())
-    delta *= (sw / sw_total)[:, None]
+    np.multiply(delta, sw[:, None], out=delta)
+    delta *= 1.0 / sw_total
     return total / sw_total
 
 

@@ -107,22 +107,6 @@ class Network:
                 offset += size
         self.n_layer_params = offset
         self.coefs_T = [W.T for W in self.coefs]
-        # each layer's [W; b] as one (fan_in + 1, fan_out) block (the layout
-        # stores b right after W): with a trailing column of ones on the
-        # layer's input, Z = [A, 1] @ [W; b] and [A, 1]^T @ delta give the
-        # bias and its gradient inside the matrix products
-        self.blocks_wb, self.grad_blocks_wb = [], []
-        offset = 0
-        for fan_in, fan_out in zip(
-            self.layer_sizes[:-1], self.layer_sizes[1:], strict=False
-        ):
-            size = (fan_in + 1) * fan_out
-            shape = (fan_in + 1, fan_out)
-            self.blocks_wb.append(params[offset : offset + size].reshape(shape))
-            self.grad_blocks_wb.append(
-                self.grad[offset : offset + size].reshape(shape)
-            )
-            offset += size
         self.blocks, self.block_grads = {}, {}
         for name, size in self.extra_blocks:
             self.blocks[name] = params[offset : offset + size]
@@ -135,8 +119,6 @@ class Network:
         for key in (
             "coefs",
             "coefs_T",
-            "blocks_wb",
-            "grad_blocks_wb",
             "intercepts",
             "coef_grads",
             "intercept_grads",
@@ -145,7 +127,6 @@ class Network:
             "grad",
             "_ws",
             "_last_input",
-            "_aug_input",
         ):
             state.pop(key, None)
         return state
@@ -189,12 +170,7 @@ class Network:
         if ws is None or ws["batch_size"] < batch_size:
             dt = self.dtype
             sizes = self.layer_sizes
-            if training and self._fold_biases(batch_size):
-                ws = self._train_workspace(batch_size)
-                self._ws[key] = ws
-                return ws
             ws = {
-                "fold": False,
                 "batch_size": batch_size,
                 "A": [None] + [np.empty((batch_size, s), dt) for s in sizes[1:]],
                 "row": np.empty((batch_size, 1), dt),
@@ -217,59 +193,10 @@ class Network:
             self._ws[key] = ws
         return ws
 
-    #: Training folds the biases into the matrix products (see
-    #: :meth:`_forward_train`) when the batch times the widest layer input
-    #: has at most this many elements. On small batches that saves a numpy
-    #: call or two per layer, where the calls' overhead dominates; on large
-    #: ones the products with one more row or column (odd sizes) cost more
-    #: than the bias passes they replace (measured: W1, batch 256 and
-    #: (256, 128) hidden, 3% slower per epoch in float32).
-    FOLD_MAX = 1 << 13
-
-    def _fold_biases(self, batch_size: int) -> bool:
-        return batch_size * max(self.layer_sizes[:-1]) <= self.FOLD_MAX
-
-    def _train_workspace(self, batch_size: int):
-        """The training buffers: hidden layers as (batch, h + 1) arrays whose
-        last column is ones (the next layer's augmented input ``[A, 1]``)."""
-        dt = self.dtype
-        sizes = self.layer_sizes
-        hidden, k = sizes[1:-1], sizes[-1]
-        Af = [np.empty((batch_size, h + 1), dt) for h in hidden]
-        for a, h in zip(Af, hidden, strict=True):
-            a[:, h] = 1
-        Xaug = np.empty((batch_size, sizes[0] + 1), dt)
-        Xaug[:, -1] = 1
-        return {
-            "fold": True,
-            "batch_size": batch_size,
-            "Af": Af,
-            "out": np.empty((batch_size, k), dt),
-            # the delta's extra column stays 0 (nothing writes it), so the
-            # full-width mask multiply never meets garbage
-            "Df": [np.zeros((batch_size, h + 1), dt) for h in hidden],
-            "Dout": np.empty((batch_size, k), dt),
-            # the derivatives span the full width: relu of the ones column
-            # is 1 with mask 1, and the element-wise passes stay contiguous
-            "Sf": [np.empty((batch_size, h + 1), dt) for h in hidden],
-            "bias0": np.zeros(sizes[1] + 1, dt),
-            "row": np.empty((batch_size, 1), dt),
-            "work": np.empty((batch_size, k), dt),
-            "ones_k": np.ones(k, dt),
-            "scratch": np.empty((batch_size, k), dt),
-            "Xaug": Xaug,
-            "X": np.empty((batch_size, sizes[0]), dt),
-            "Y": np.empty((batch_size, k), dt),
-            "sw": np.empty(batch_size, dt),
-            "ones": np.ones(batch_size, dt),
-        }
-
     def batch_buffers(self, batch_size: int):
         """Preallocated (X, Y, sw) gather buffers for dense training batches."""
         ws = self._workspace(batch_size, training=True)
-        # with folded biases: the view of a buffer with a column of ones
-        X = ws["Xaug"][:, :-1] if ws["fold"] else ws["X"]
-        return X, ws["Y"], ws["sw"]
+        return ws["X"], ws["Y"], ws["sw"]
 
     # -- passes --------------------------------------------------------------
     def _plan(self, ws, n: int, training: bool):
@@ -285,33 +212,6 @@ class Network:
             return plan
         if len(plans) >= 8:  # many sizes (predict on varied inputs): start over
             plans.clear()
-        if training and ws["fold"]:
-            hidden = self.layer_sizes[1:-1]
-            Af = [a[:n] for a in ws["Af"]]
-            Df = [d[:n] for d in ws["Df"]]
-            Xaug = ws["Xaug"][:n]
-            plan = {
-                "Af": Af,
-                "AfT": [a.T for a in Af],
-                "A": [a[:, :h] for a, h in zip(Af, hidden, strict=True)]
-                + [ws["out"][:n]],
-                "Df": Df,
-                "D": [d[:, :h] for d, h in zip(Df, hidden, strict=True)]
-                + [ws["Dout"][:n]],
-                "Sf": [s[:n] for s in ws["Sf"]],
-                "bias0": ws["bias0"],
-                "Xaug_base": ws["Xaug"],
-                "Xaug": Xaug,
-                "XaugT": Xaug.T,
-                "row": ws["row"][:n],
-                "work": ws["work"][:n],
-                "ones_k": ws["ones_k"],
-                "scratch": ws["scratch"][:n],
-                "ones": ws["ones"][:n],
-                "fold": True,
-            }
-            plans[n] = plan
-            return plan
         A = [a[:n] for a in ws["A"][1:]]
         plan = {
             "A": A,
@@ -336,8 +236,6 @@ class Network:
         """
         n = X.shape[0]
         ws = self._workspace(n, training)
-        if training and ws["fold"]:
-            return self._forward_train(X, ctx)
         plan = self._plan(ws, n, training)
         A, last = plan["A"], len(self.coefs) - 1
         act = ACTIVATIONS[self.activation]
@@ -392,113 +290,6 @@ class Network:
         self._last_input = X
         return A[last]
 
-    def _forward_train(self, X, ctx):
-        """The training forward pass (see :meth:`forward`).
-
-        Layer ``i > 0`` computes ``Z = [A, 1] @ [W; b]`` in one product (the
-        bias inside the GEMM); so does the first layer when ``X`` is the
-        gather buffer of :meth:`batch_buffers` with its column of ones, and
-        otherwise it adds its bias over the full-width buffer (a zero under
-        the ones column). Activations and derivatives run over the
-        contiguous full-width buffers; hooks see the (n, h) views.
-        """
-        n = X.shape[0]
-        ws = self._workspace(n, True)
-        plan = self._plan(ws, n, True)
-        A, Af, Sf = plan["A"], plan["Af"], plan["Sf"]
-        last = len(self.coefs) - 1
-        hooks = self.hooks
-        pre, post = hooks["pre"], hooks["post"]
-        if hooks["input"]:
-            for h in hooks["input"]:
-                X = h.forward_input(X, ctx)
-        activation = self.activation
-        fused = FUSED.get(activation)
-        if fused is None:
-            act = ACTIVATIONS[activation]
-            deriv = None if activation == "identity" else DERIVATIVES[activation]
-        blocks = self.blocks_wb
-        # X is the gather buffer's view (base: the augmented buffer)
-        self._aug_input = type(X) is np.ndarray and X.base is plan["Xaug_base"]
-        for i in range(last + 1):
-            Z = A[i]
-            if i > 0:
-                np.matmul(Af[i - 1], blocks[i], out=Z)
-            elif self._aug_input:
-                np.matmul(plan["Xaug"], blocks[0], out=Z)
-            else:
-                if _is_sparse(X):
-                    Z[...] = X @ self.coefs[0]
-                else:
-                    np.matmul(X, self.coefs[0], out=Z)
-                if last == 0:
-                    Z += self.intercepts[0]
-                else:
-                    b = plan["bias0"]
-                    b[:-1] = self.intercepts[0]
-                    Af[0] += b
-            if i < last:
-                if pre:
-                    for h in pre:
-                        h.forward_pre(i, Z, ctx)
-                full = Af[i]
-                if fused is not None:
-                    fused(full, Sf[i])
-                else:
-                    act(full)
-                    full[:, -1] = 1
-                    if deriv is not None:
-                        deriv(full, Sf[i])
-                if post:
-                    for h in post:
-                        h.forward_post(i, Z, ctx)
-            elif self.out_activation == "softmax":
-                softmax_inplace(Z, plan["row"], plan["work"], plan["ones_k"])
-            else:
-                ACTIVATIONS[self.out_activation](Z)
-        self._last_input = X
-        return A[last]
-
-    def _backward_fold(self, X, Y, sw, ctx, plan) -> float:
-        """:meth:`backward` after :meth:`_forward_train`."""
-        A, D, Df, Sf = plan["A"], plan["D"], plan["Df"], plan["Sf"]
-        AfT = plan["AfT"]
-        X = self._last_input
-        loss = batch_loss_and_delta(
-            self.loss, A[-1], Y, sw, D[-1], plan["scratch"], self.huber_delta
-        )
-        hooks = self.hooks
-        pre, post = hooks["pre"], hooks["post"]
-        identity = self.activation == "identity"
-        gblocks, coefs_T = self.grad_blocks_wb, self.coefs_T
-        for i in range(len(self.coefs) - 1, 0, -1):
-            delta = D[i]
-            # [A, 1]^T @ delta: the weight and bias gradients in one product
-            np.matmul(AfT[i - 1], delta, out=gblocks[i])
-            prev = D[i - 1]
-            np.matmul(delta, coefs_T[i], out=prev)
-            if post:
-                for h in reversed(post):
-                    h.backward_post(i - 1, prev, ctx)
-            if not identity:
-                full = Df[i - 1]
-                np.multiply(full, Sf[i - 1], out=full)
-            if pre:
-                for h in reversed(pre):
-                    h.backward_pre(i - 1, prev, ctx)
-        delta = D[0]
-        if self._aug_input:
-            np.matmul(plan["XaugT"], delta, out=gblocks[0])
-            return loss
-        if _is_sparse(X):
-            self.coef_grads[0][...] = X.T @ delta
-        else:
-            np.matmul(X.T, delta, out=self.coef_grads[0])
-        # bias gradient as ones(n) @ delta: one BLAS call, several times
-        # faster than numpy's column sum
-        np.dot(plan["ones"], delta, out=self.intercept_grads[0])
-        return loss
-
     def backward(self, X, Y, sw=None, ctx=None) -> float:
         """Loss of the last forward pass on (X, Y); gradients into ``self.grad``.
 
@@ -506,8 +297,6 @@ class Network:
         """
         n = X.shape[0]
         plan = self._ws["train"]["plans"][n]
-        if plan.get("fold"):
-            return self._backward_fold(X, Y, sw, ctx, plan)
         A, AT, D, S = plan["A"], plan["AT"], plan["D"], plan["S"]
         X = self._last_input
         loss = batch_loss_and_delta(
@@ -555,51 +344,7 @@ class Network:
             width = max(self.layer_sizes[1:]) * self.dtype.itemsize
             chunk_size = min(4096, max(256, (1 << 20) // width))
         step = min(max(n, 1), chunk_size)
-        fast = self.activation == "relu" and not self.eval_hooks and not sp.issparse(X)
-        if fast:
-            offsets = self._relu_offsets()
         for start in range(0, n, step):
             stop = min(start + step, n)
-            if fast:
-                out[start:stop] = self._forward_relu_offsets(X[start:stop], offsets)
-            else:
-                out[start:stop] = self.forward(X[start:stop], training=False)
+            out[start:stop] = self.forward(X[start:stop], training=False)
         return out
-
-    def _relu_offsets(self):
-        r"""Biases for :meth:`_forward_relu_offsets`, one per layer.
-
-        With :math:`\beta_0 = b_0` and :math:`\beta_i = \beta_{i-1} W_i + b_i`,
-        the activations :math:`A'_i = \max(A'_{i-1} W_i, -\beta_i)` satisfy
-        :math:`\mathrm{relu}(A_{i-1} W_i + b_i) = A'_i + \beta_i` (with
-        :math:`A'_{-1} = X`): the bias of a layer moves into the next layer's
-        offset, and each hidden layer costs one element-wise pass (the
-        maximum) instead of two (bias, then ReLU).
-        """
-        betas, beta = [], None
-        for W, b in zip(self.coefs, self.intercepts, strict=True):
-            beta = b.copy() if beta is None else beta @ W + b
-            betas.append(beta)
-        return betas, [-beta for beta in betas[:-1]]
-
-    def _forward_relu_offsets(self, X, offsets):
-        """Prediction forward pass of a ReLU network (see :meth:`_relu_offsets`)."""
-        betas, neg = offsets
-        n = X.shape[0]
-        ws = self._workspace(n, False)
-        plan = self._plan(ws, n, False)
-        A, last = plan["A"], len(self.coefs) - 1
-        inp = X
-        for i in range(last):
-            Z = A[i]
-            np.matmul(inp, self.coefs[i], out=Z)
-            np.maximum(Z, neg[i], out=Z)
-            inp = Z
-        Z = A[last]
-        np.matmul(inp, self.coefs[last], out=Z)
-        Z += betas[last]
-        if self.out_activation == "softmax":
-            softmax_inplace(Z, plan["row"], None, plan["ones_k"])
-        else:
-            ACTIVATIONS[self.out_activation](Z)
-        return Z

@@ -65,8 +65,11 @@ class TrainingLoopMixin:
                 for key in r.scratch_state if st is not None else ():
                     st.pop(key, None)
 
-    def _objective(self, ctx, Xb, Yb, swb):
-        """Loss and gradient (into ``network.grad``) at the current parameters."""
+    def _objective(self, ctx, Xb, Yb, swb, bw=None):
+        """Loss and gradient (into ``network.grad``) at the current parameters.
+
+        ``bw`` is the batch's total sample weight (computed if not given).
+        """
         net, hooks = ctx.network, self._hook_lists
         for r in hooks["before_forward"]:
             r.before_forward(ctx)
@@ -75,7 +78,8 @@ class TrainingLoopMixin:
         for r in hooks["after_backward"]:
             r.after_backward(ctx)
         if hooks["penalty"]:
-            bw = Xb.shape[0] if swb is None else float(swb.sum())
+            if bw is None:
+                bw = Xb.shape[0] if swb is None else float(swb.sum())
             for r in hooks["penalty"]:
                 loss += r.penalty(net, bw, ctx)
         return loss
@@ -103,7 +107,6 @@ class TrainingLoopMixin:
         params, grad = net.params, net.grad
         sw_total = float(sw.sum()) if sw is not None else float(n)
         max_epochs = 1 if incremental else self.max_iter
-        epoch_in_call = 0
         for _ in range(max_epochs):
             order = rng.permutation(n) if self.shuffle else None
             acc = 0.0
@@ -126,16 +129,17 @@ class TrainingLoopMixin:
                 for r in hooks["transform_batch"]:
                     Xb, Yb, swb = r.transform_batch(Xb, Yb, swb, ctx)
 
-                def closure(Xb=Xb, Yb=Yb, swb=swb):
-                    return self._objective(ctx, Xb, Yb, swb)
+                bw = Xb.shape[0] if swb is None else float(swb.sum())
+
+                def closure(Xb=Xb, Yb=Yb, swb=swb, bw=bw):
+                    return self._objective(ctx, Xb, Yb, swb, bw)
 
                 loss = closure()
                 if not math.isfinite(loss):
                     self._diverged(loss, f"at samples {start}:{stop}")
                 opt.step(params, grad, state, closure)
-                acc += loss * (nb if swb is None else float(swb.sum()))
+                acc += loss * bw
             self.n_iter_ += 1
-            epoch_in_call += 1
             self.t_ += n
             epoch_loss = acc / sw_total
             if not math.isfinite(epoch_loss) or not np.isfinite(params).all():

@@ -295,9 +295,9 @@ def test_mlp_with_sam_evaluates_twice_per_batch_and_keeps_optimizer():
     calls = []
     original = MLPClassifier._objective
 
-    def counting(self, ctx, Xb, Yb, swb):
+    def counting(self, ctx, Xb, Yb, swb, bw=None):
         calls.append(Xb.shape[0])
-        return original(self, ctx, Xb, Yb, swb)
+        return original(self, ctx, Xb, Yb, swb, bw)
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
