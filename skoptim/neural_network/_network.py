@@ -344,7 +344,51 @@ class Network:
             width = max(self.layer_sizes[1:]) * self.dtype.itemsize
             chunk_size = min(4096, max(256, (1 << 20) // width))
         step = min(max(n, 1), chunk_size)
+        fast = self.activation == "relu" and not self.eval_hooks and not sp.issparse(X)
+        if fast:
+            offsets = self._relu_offsets()
         for start in range(0, n, step):
             stop = min(start + step, n)
-            out[start:stop] = self.forward(X[start:stop], training=False)
+            if fast:
+                out[start:stop] = self._forward_relu_offsets(X[start:stop], offsets)
+            else:
+                out[start:stop] = self.forward(X[start:stop], training=False)
         return out
+
+    def _relu_offsets(self):
+        r"""Biases for :meth:`_forward_relu_offsets`, one per layer.
+
+        With :math:`\beta_0 = b_0` and :math:`\beta_i = \beta_{i-1} W_i + b_i`,
+        the activations :math:`A'_i = \max(A'_{i-1} W_i, -\beta_i)` satisfy
+        :math:`\mathrm{relu}(A_{i-1} W_i + b_i) = A'_i + \beta_i` (with
+        :math:`A'_{-1} = X`): the bias of a layer moves into the next layer's
+        offset, and each hidden layer costs one element-wise pass (the
+        maximum) instead of two (bias, then ReLU).
+        """
+        betas, beta = [], None
+        for W, b in zip(self.coefs, self.intercepts, strict=True):
+            beta = b.copy() if beta is None else beta @ W + b
+            betas.append(beta)
+        return betas, [-beta for beta in betas[:-1]]
+
+    def _forward_relu_offsets(self, X, offsets):
+        """Prediction forward pass of a ReLU network (see :meth:`_relu_offsets`)."""
+        betas, neg = offsets
+        n = X.shape[0]
+        ws = self._workspace(n, False)
+        plan = self._plan(ws, n, False)
+        A, last = plan["A"], len(self.coefs) - 1
+        inp = X
+        for i in range(last):
+            Z = A[i]
+            np.matmul(inp, self.coefs[i], out=Z)
+            np.maximum(Z, neg[i], out=Z)
+            inp = Z
+        Z = A[last]
+        np.matmul(inp, self.coefs[last], out=Z)
+        Z += betas[last]
+        if self.out_activation == "softmax":
+            softmax_inplace(Z, plan["row"], None, plan["ones_k"])
+        else:
+            ACTIVATIONS[self.out_activation](Z)
+        return Z

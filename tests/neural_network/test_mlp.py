@@ -449,3 +449,19 @@ def test_optimizer_class_instead_of_object_is_explained(iris):
     X, y = iris
     with pytest.raises((TypeError, ValueError), match="optimizer"):
         MLPClassifier(optimizer=SGD).fit(X, y)
+
+
+@pytest.mark.parametrize("dtype, tol", [(np.float64, 1e-12), (np.float32, 1e-5)])
+def test_relu_predict_path_equals_the_plain_forward_pass(iris, dtype, tol):
+    # predict folds each ReLU layer's bias into the next layer's offset; the
+    # result must be the network's forward pass up to rounding
+    X, y = iris
+    X = X.astype(dtype)
+    est = MLPClassifier((16, 8), max_iter=30, random_state=0).fit(X, y)
+    a = X
+    for W, b in zip(est.coefs_[:-1], est.intercepts_[:-1], strict=True):
+        a = np.maximum(a @ W + b, 0)
+    z = a @ est.coefs_[-1] + est.intercepts_[-1]
+    p = np.exp(z - z.max(axis=1, keepdims=True))
+    p /= p.sum(axis=1, keepdims=True)
+    np.testing.assert_allclose(est.predict_proba(X), p, rtol=0, atol=tol)
