@@ -8,69 +8,156 @@ sample is observed and ``t1_i`` the last time whose information its label uses
 each other when their label intervals intersect. The intervals are *closed*: a
 training label that ends exactly when a test period starts is purged (the
 reference code of López de Prado keeps it). This is the conservative choice;
-with ``horizon=h`` it purges exactly the ``h`` rows before a test fold. The
-intervals come from one of two sources:
+with ``horizon=h`` it purges exactly the ``h`` rows before a test fold.
 
-* ``horizon`` (constructor, an ``int``): ``t0_i = i`` and ``t1_i = i + horizon``
-  in rows. Data-free, so the splitter is an ordinary clone-able configuration.
-* ``groups`` (argument of ``split``): one label end ``t1_i`` per sample,
-  expressed on **X's index** (``t0_i`` is ``X.index[i]`` for a pandas ``X``, and
-  the row position ``i`` for a numpy ``X``). ``groups`` is used because it is the
-  per-sample array that :func:`~sklearn.model_selection.cross_val_score`,
-  :func:`~sklearn.model_selection.cross_validate`,
-  :class:`~sklearn.model_selection.GridSearchCV`,
-  :func:`~sklearn.model_selection.learning_curve` etc. forward to the splitter
-  (``groups=t1``). With metadata routing enabled, the splitters request
-  ``groups`` by default, so ``params={"groups": t1}`` reaches them as well.
+Where the label end times come from (exactly one source; none means no
+purging):
+
+* ``horizon`` (constructor). An ``int`` is a horizon in rows: ``t0_i = i`` and
+  ``t1_i = i + horizon``. A duration (``"5D"``, ``pd.Timedelta(hours=6)``) is
+  a horizon in time on X's ``DatetimeIndex``: ``t1_i = X.index[i] + horizon``.
+  Both are data-free, so they hold for any subset of rows (nested CV,
+  ``learning_curve``) and the splitter is an ordinary clone-able configuration.
+* ``label_end_times`` (constructor): per-sample end times ``t1``, as a pandas
+  Series indexed by the sample times and looked up with X's index (so it also
+  works on any subset of a time-indexed X), or an array with one entry per row
+  of X. **This is the recommended way to pass per-sample end times**: it does
+  not go through ``groups``, so scikit-learn tools that read ``groups`` as
+  group labels are not affected.
+* ``label_end_times`` (argument of ``split``): the same, routed as metadata.
+  With ``sklearn.set_config(enable_metadata_routing=True)`` the splitters
+  request it by default: ``cross_validate(est, X, y, cv=PurgedKFold(),
+  params={"label_end_times": t1})``; the tools subset it with the rows.
+* ``groups`` (argument of ``split``; kept for backward compatibility, **warns**).
+  scikit-learn's tools treat ``groups`` as *group labels*:
+  :func:`~sklearn.model_selection.permutation_test_score` only permutes ``y``
+  within groups, and since every end time is unique nothing is permuted (all
+  permutation scores equal the real one and the p-value is 1). Any other
+  consumer of ``groups`` in the same call (a group-aware splitter, a
+  ``GroupKFold`` inside a pipeline) misreads them the same way.
+
+End times are expressed on **X's index**: ``t0_i`` is ``X.index[i]`` for a
+pandas ``X``, and the row position ``i`` for a numpy ``X``.
 """
 
 from __future__ import annotations
 
+import datetime
 import itertools
 import math
+import numbers
+import warnings
+from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
 import pandas as pd
+from sklearn.utils import indexable
 
-from ._split import _block_bounds, _check_int, _check_n_splits_vs_samples, _TimeSeriesCV
+from ._split import (
+    _block_bounds,
+    _check_int,
+    _check_n_splits_vs_samples,
+    _check_time_index_sorted,
+    _n_samples,
+    _TimeSeriesCV,
+)
 
 __all__ = ["CombinatorialPurgedKFold", "PurgedKFold"]
 
+_GROUPS_WARNING = (
+    "{owner}: label end times passed as `groups` are read as group labels by "
+    "other scikit-learn tools in the same call (permutation_test_score then "
+    "permutes y only within 'groups' of one sample, i.e. not at all, and reports "
+    "p = 1). Pass them as {owner}(label_end_times=t1) (a Series indexed by the "
+    "sample times), use a time horizon {owner}(horizon='5D') on a time-indexed "
+    "X, or route them as metadata `label_end_times`."
+)
 
-def _label_end_positions(owner: str, X: Any, groups: Any, horizon: int, n: int):
+
+def _check_horizon(owner: str, horizon: Any):
+    """``('rows', int)`` or ``('time', pd.Timedelta)``; raise on anything else."""
+    if isinstance(horizon, numbers.Integral) and not isinstance(horizon, bool):
+        _check_int(owner, "horizon", horizon, 0)
+        return "rows", int(horizon)
+    if isinstance(horizon, str | datetime.timedelta | np.timedelta64):
+        try:
+            delta = pd.Timedelta(horizon)
+        except ValueError as exc:
+            raise ValueError(
+                f"{owner}: horizon={horizon!r} is not a duration; give an integer "
+                "number of rows or a duration such as '5D' or '6h'."
+            ) from exc
+        if pd.isna(delta) or delta < pd.Timedelta(0):
+            raise ValueError(
+                f"{owner}: horizon must be a non-negative duration, got "
+                f"horizon={horizon!r}."
+            )
+        return "time", delta
+    raise ValueError(
+        f"{owner}: horizon must be an integer >= 0 (rows) or a duration such as "
+        f"'5D' (time on X's DatetimeIndex), got {horizon!r} of type "
+        f"{type(horizon).__name__}."
+    )
+
+
+def _align_end_times(owner: str, name: str, t1: Any, X: Any, n: int):
+    """``t1`` (a Series on the sample times, or one entry per row) row by row."""
+    if isinstance(t1, pd.DataFrame) or np.ndim(t1) != 1:
+        raise ValueError(
+            f"{owner}: {name} (the label end time of each sample) must be 1-d; got "
+            f"shape {np.shape(t1)}."
+        )
+    x_index = getattr(X, "index", None)
+    if isinstance(t1, pd.Series) and isinstance(x_index, pd.Index):
+        if t1.index.equals(x_index):
+            return t1
+        if len(t1) == n and name == "groups":
+            raise ValueError(
+                f"{owner}: groups is a pandas Series whose index differs from X's "
+                "index; align it with X (e.g. groups=t1.reindex(X.index))."
+            )
+        if not t1.index.is_unique:
+            raise ValueError(
+                f"{owner}: {name} is a Series whose index (the sample times) has "
+                "duplicates and differs from X's index, so rows cannot be looked "
+                "up by time; give it exactly X's index."
+            )
+        where = t1.index.get_indexer(x_index)
+        if (where < 0).any():
+            i = int(np.flatnonzero(where < 0)[0])
+            raise ValueError(
+                f"{owner}: {name} has no entry for row {i} of X (index "
+                f"{x_index[i]!r}); it must be indexed by the sample times and "
+                "cover every row of X."
+            )
+        return pd.Series(t1.to_numpy()[where], index=x_index)
+    if len(t1) != n:
+        hint = (
+            " For subsets of rows (nested CV, learning_curve) pass a pandas Series "
+            "indexed by the sample times together with a time-indexed pandas X."
+            if name != "groups"
+            else ""
+        )
+        raise ValueError(
+            f"{owner}: {name} (label end times) has {len(t1)} entries but X has "
+            f"n_samples={n}.{hint}"
+        )
+    return t1
+
+
+def _label_end_positions(owner: str, X: Any, t1_given: Any, name: str, n: int):
     """Row position of the last sample observed no later than each label end.
 
     Returns ``end`` with ``end[i] >= i``: the label of sample ``i`` overlaps
     sample ``j``'s observation time iff ``i <= j <= end[i]`` (for ``j >= i``).
     """
-    if groups is None:
-        return np.minimum(np.arange(n) + horizon, n - 1)
-    if horizon != 0:
-        raise ValueError(
-            f"{owner}: pass label ends either through horizon or through groups, "
-            f"not both (got horizon={horizon} and groups)."
-        )
-    if isinstance(groups, pd.DataFrame) or np.ndim(groups) != 1:
-        raise ValueError(
-            f"{owner}: groups (the label end time of each sample) must be 1-d; got "
-            f"shape {np.shape(groups)}."
-        )
-    if len(groups) != n:
-        raise ValueError(
-            f"{owner}: groups (label end times) has {len(groups)} entries but X "
-            f"has n_samples={n}."
-        )
-    t1 = pd.Index(groups)
+    t1_given = _align_end_times(owner, name, t1_given, X, n)
+    t1 = pd.Index(t1_given)
     if t1.hasnans:
-        raise ValueError(f"{owner}: groups (label end times) contains missing values.")
+        raise ValueError(f"{owner}: {name} (label end times) contains missing values.")
     x_index = getattr(X, "index", None)
     if isinstance(x_index, pd.Index):
-        if isinstance(groups, pd.Series) and not groups.index.equals(x_index):
-            raise ValueError(
-                f"{owner}: groups is a pandas Series whose index differs from X's "
-                "index; align it with X (e.g. groups=t1.reindex(X.index))."
-            )
         t0 = x_index
         where = "X's index"
     else:
@@ -87,17 +174,145 @@ def _label_end_positions(owner: str, X: Any, groups: Any, horizon: int, n: int):
         end = t0.searchsorted(t1, side="right") - 1
     except TypeError as exc:
         raise ValueError(
-            f"{owner}: label end times in groups (dtype {t1.dtype}) cannot be "
+            f"{owner}: label end times in {name} (dtype {t1.dtype}) cannot be "
             f"compared with sample times taken from {where} (dtype {t0.dtype})."
         ) from exc
     if before.any():
         i = int(np.flatnonzero(before)[0])
         raise ValueError(
             f"{owner}: the label of sample {i} ends ({t1[i]!r}) before the sample "
-            f"is observed ({t0[i]!r}, from {where}); label ends in groups must be "
+            f"is observed ({t0[i]!r}, from {where}); label ends in {name} must be "
             ">= the sample times."
         )
     return np.asarray(end, dtype=np.intp)
+
+
+def _label_ends(cv: Any, X: Any, groups: Any, routed: Any, n: int) -> np.ndarray:
+    """End positions from the one source of label end times (see module doc)."""
+    owner = type(cv).__name__
+    kind, horizon = _check_horizon(owner, cv.horizon)
+    sources = {
+        f"horizon={cv.horizon!r}": horizon
+        != (0 if kind == "rows" else pd.Timedelta(0)),
+        "label_end_times (constructor)": cv.label_end_times is not None,
+        "label_end_times (split argument / metadata)": routed is not None,
+        "groups": groups is not None,
+    }
+    given = [k for k, v in sources.items() if v]
+    if len(given) > 1:
+        raise ValueError(
+            f"{owner}: pass label end times through one source only, not both "
+            f"{given[0]} and {given[1]}."
+        )
+    if groups is not None:
+        warnings.warn(_GROUPS_WARNING.format(owner=owner), UserWarning, stacklevel=4)
+        return _label_end_positions(owner, X, groups, "groups", n)
+    if cv.label_end_times is not None:
+        return _label_end_positions(owner, X, cv.label_end_times, "label_end_times", n)
+    if routed is not None:
+        return _label_end_positions(owner, X, routed, "label_end_times", n)
+    if kind == "rows":
+        return np.minimum(np.arange(n) + horizon, n - 1)
+    x_index = getattr(X, "index", None)
+    if not isinstance(x_index, pd.DatetimeIndex):
+        raise ValueError(
+            f"{owner}: horizon={cv.horizon!r} is a duration, so X must be a pandas "
+            "object with a DatetimeIndex (the sample times); got "
+            f"{type(X).__name__}"
+            + ("" if x_index is None else f" with a {type(x_index).__name__}")
+            + ". Use an integer horizon (rows) for plain arrays."
+        )
+    return _label_end_positions(
+        owner, X, pd.Series(x_index + horizon, index=x_index), "horizon", n
+    )
+
+
+class _PurgedCV(_TimeSeriesCV):
+    """Shared ``split`` of the purged splitters (label end times, see module)."""
+
+    __metadata_request__split = {"groups": True, "label_end_times": True}
+
+    def split(
+        self,
+        X: Any,
+        y: Any = None,
+        groups: Any = None,
+        label_end_times: Any = None,
+    ) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+        """Generate indices to split data into training and test set.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Training data, rows sorted in time. A pandas ``X`` supplies the
+            sample times (its index) that label end times are compared with.
+        y : array-like of shape (n_samples,), default=None
+            The target variable; not used for splitting.
+        groups : array-like of shape (n_samples,), default=None
+            Label end times, **deprecated route** kept for backward
+            compatibility: it warns, because scikit-learn tools read
+            ``groups`` as group labels (``permutation_test_score`` then
+            permutes nothing). Use ``label_end_times`` instead.
+        label_end_times : array-like of shape (n_samples,), default=None
+            Label end time of each sample (see the class docstring), e.g.
+            routed as metadata ``params={"label_end_times": t1}`` when
+            scikit-learn's metadata routing is enabled.
+
+        Yields
+        ------
+        train : ndarray
+            The training set indices for that split.
+        test : ndarray
+            The testing set indices for that split.
+
+        Raises
+        ------
+        ValueError
+            If a parameter is out of range, ``n_splits`` exceeds the number of
+            samples, X's time index is not sorted, label end times come from
+            more than one source, do not match X (length, index, comparable
+            dtype), are missing or end before their sample, a duration
+            ``horizon`` is used without a ``DatetimeIndex``, or a fold has no
+            training rows left after purging and embargo.
+        """
+        X, y, groups = indexable(X, y, groups)
+        n_samples = _n_samples(X)
+        _check_time_index_sorted(type(self).__name__, X)
+        self._check_params(n_samples)
+        end = _label_ends(self, X, groups, label_end_times, n_samples)
+        yield from self._purged_folds(end, n_samples)
+
+    def get_n_splits(
+        self,
+        X: Any = None,
+        y: Any = None,
+        groups: Any = None,
+        label_end_times: Any = None,
+    ) -> int:
+        """Return the number of splitting iterations, ``n_splits``.
+
+        Parameters
+        ----------
+        X, y, groups, label_end_times : object
+            Ignored, exist for compatibility.
+
+        Returns
+        -------
+        n_splits : int
+            Number of folds.
+        """
+        return self.n_splits
+
+    def __repr__(self) -> str:
+        params = self.get_params()
+        shown = ", ".join(f"{k}={_short(v)}" for k, v in params.items())
+        return f"{type(self).__name__}({shown})"
+
+
+def _short(value: Any) -> str:
+    if np.ndim(value) >= 1:
+        return f"<{type(value).__name__} of {len(value)} end times>"
+    return repr(value)
 
 
 def _purged_train(
@@ -121,14 +336,14 @@ def _purged_train(
         tested = ", ".join(f"{a}-{b - 1}" for a, b in test_blocks)
         raise ValueError(
             f"{owner}: fold {fold} (test rows {tested} of n_samples={n}) has no "
-            f"training rows left after purging (horizon={horizon} or label ends "
-            f"in groups) and embargo={embargo}. Use a shorter horizon, a smaller "
+            f"training rows left after purging (horizon={horizon!r} or the label "
+            f"end times) and embargo={embargo}. Use a shorter horizon, a smaller "
             "embargo or fewer test groups."
         )
     return idx[train]
 
 
-class PurgedKFold(_TimeSeriesCV):
+class PurgedKFold(_PurgedCV):
     """K-fold with purging and embargo for overlapping labels (López de Prado).
 
     The rows are cut into ``n_splits`` contiguous test folds (sizes differ by at
@@ -145,17 +360,24 @@ class PurgedKFold(_TimeSeriesCV):
     With ``horizon=h`` (label of row ``i`` uses rows ``i..i+h``) this removes the
     ``h`` rows before each fold and the ``h + embargo`` rows after it.
 
-    **Passing label end times.** A fixed horizon goes to the constructor
-    (``horizon=h``). Per-sample label end times go to ``split`` as ``groups``,
-    expressed on X's index: with a pandas ``X`` indexed by time, ``groups[i]`` is
-    the time at which sample ``i``'s label is known (López de Prado's ``t1``);
-    with a numpy ``X`` it is the row position of the last row the label uses.
-    Through scikit-learn's tools this reads
-    ``cross_val_score(est, X, y, cv=PurgedKFold(), groups=t1)`` or
-    ``GridSearchCV(est, grid, cv=PurgedKFold()).fit(X, y, groups=t1)``; with
-    metadata routing enabled the splitter requests ``groups`` by default, so
-    ``params={"groups": t1}`` works too. Keep X as a pandas object with a time
-    index when nesting CV (numpy row positions are not renumbered for subsets).
+    **Passing label end times.** A fixed horizon goes to the constructor:
+    ``horizon=h`` in rows, or ``horizon="5D"`` in time on a time-indexed X.
+    Per-sample label end times (López de Prado's ``t1``: the time at which
+    sample ``i``'s label is known) also go to the constructor,
+    ``PurgedKFold(label_end_times=t1)``, as a pandas Series indexed by the
+    sample times; rows of X are looked up by X's index, so the splitter works
+    on any subset (nested CV, ``learning_curve``). With a numpy ``X``,
+    ``label_end_times`` holds one row position per row (the last row the
+    label uses) and must have X's length. Through scikit-learn's tools this
+    reads ``cross_val_score(est, X, y, cv=PurgedKFold(label_end_times=t1))``,
+    with nothing passed as ``groups``. With metadata routing enabled,
+    ``params={"label_end_times": t1}`` reaches ``split`` too.
+
+    **Do not pass end times as ``groups``.** It still works for backward
+    compatibility but warns: scikit-learn tools read ``groups`` as group
+    labels; :func:`~sklearn.model_selection.permutation_test_score` permutes
+    ``y`` only within groups, so with one "group" per sample it permutes
+    nothing and returns p = 1.
 
     Parameters
     ----------
@@ -163,10 +385,17 @@ class PurgedKFold(_TimeSeriesCV):
         Number of folds. Must be at least 2.
     embargo : int, default=0
         Number of rows after each test period removed from training.
-    horizon : int, default=0
-        Label horizon in rows, used when ``groups`` is not given: the label of
-        sample ``i`` ends at row ``i + horizon``. ``0`` means labels do not
-        overlap (no purging).
+    horizon : int or str or timedelta, default=0
+        Label horizon. An integer counts rows: the label of sample ``i`` ends
+        at row ``i + horizon``. A duration (``"5D"``, ``"6h"``,
+        ``pd.Timedelta``) counts time on X's ``DatetimeIndex``: the label ends
+        at ``X.index[i] + horizon``. ``0`` means labels do not overlap (no
+        purging, unless ``label_end_times`` is given).
+    label_end_times : pandas Series or array-like of shape (n_samples,), \
+            default=None
+        Per-sample label end times: a Series indexed by the sample times (X's
+        index), whose values are the end times; or, for a numpy X, one row
+        position per row. Exclusive with a non-zero ``horizon``.
 
     References
     ----------
@@ -191,49 +420,68 @@ class PurgedKFold(_TimeSeriesCV):
     >>> idx = pd.date_range("2024-01-01", periods=6, freq="D")
     >>> X = pd.DataFrame({"x": range(6)}, index=idx)
     >>> t1 = pd.Series(idx + pd.Timedelta("1D"), index=idx)  # next-day labels
-    >>> for train, test in PurgedKFold(n_splits=3).split(X, groups=t1):
+    >>> for train, test in PurgedKFold(n_splits=3, label_end_times=t1).split(X):
     ...     print(train, test)
     [3 4 5] [0 1]
     [0 5] [2 3]
     [0 1 2] [4 5]
 
-    In scikit-learn's tools the label end times travel as ``groups``:
+    The same folds from a one-day horizon in time:
+
+    >>> for train, test in PurgedKFold(n_splits=3, horizon="1D").split(X):
+    ...     print(train, test)
+    [3 4 5] [0 1]
+    [0 5] [2 3]
+    [0 1 2] [4 5]
+
+    In scikit-learn's tools the splitter carries the end times, so nothing
+    travels as ``groups``:
 
     >>> from sklearn.linear_model import Ridge
     >>> from sklearn.model_selection import cross_val_score
     >>> y = pd.Series(np.arange(6.0), index=idx)
     >>> scores = cross_val_score(
-    ...     Ridge(), X, y, cv=PurgedKFold(n_splits=3), groups=t1,
+    ...     Ridge(), X, y, cv=PurgedKFold(n_splits=3, label_end_times=t1),
     ...     scoring="neg_mean_absolute_error",
     ... )
     >>> scores.shape
     (3,)
     """
 
-    __metadata_request__split = {"groups": True}
-
-    def __init__(self, n_splits: int = 5, embargo: int = 0, horizon: int = 0):
+    def __init__(
+        self,
+        n_splits: int = 5,
+        embargo: int = 0,
+        horizon: int | str | datetime.timedelta = 0,
+        label_end_times: Any = None,
+    ):
         self.n_splits = n_splits
         self.embargo = embargo
         self.horizon = horizon
+        self.label_end_times = label_end_times
 
-    def _iter_splits(self, X, y, groups, n_samples):
+    def _check_params(self, n_samples: int) -> None:
         owner = type(self).__name__
         _check_int(owner, "n_splits", self.n_splits, 2)
         _check_int(owner, "embargo", self.embargo, 0)
-        _check_int(owner, "horizon", self.horizon, 0)
         _check_n_splits_vs_samples(owner, self.n_splits, n_samples)
-        end = _label_end_positions(owner, X, groups, self.horizon, n_samples)
+
+    def _purged_folds(self, end: np.ndarray, n_samples: int):
         folds = []
         for k, (start, stop) in enumerate(_block_bounds(n_samples, self.n_splits)):
             train = _purged_train(
-                owner, end, [(start, stop)], self.embargo, k, self.horizon
+                type(self).__name__,
+                end,
+                [(start, stop)],
+                self.embargo,
+                k,
+                self.horizon,
             )
             folds.append((train, np.arange(start, stop)))
         yield from folds
 
 
-class CombinatorialPurgedKFold(_TimeSeriesCV):
+class CombinatorialPurgedKFold(_PurgedCV):
     """Combinatorial purged cross-validation (CPCV, López de Prado 2018, ch. 12).
 
     The rows are cut into ``n_splits`` contiguous groups (sizes differ by at most
@@ -241,7 +489,9 @@ class CombinatorialPurgedKFold(_TimeSeriesCV):
     ``n_test_splits`` groups is the test set once (in lexicographic order of
     the group numbers); the training set is the other groups, purged and
     embargoed around every test group exactly as in :class:`PurgedKFold`
-    (label ends come from ``horizon`` or from ``groups``, see there).
+    (label ends come from ``horizon`` or from ``label_end_times``, see there;
+    passing them as ``groups`` still works but warns, since scikit-learn tools
+    read ``groups`` as group labels).
 
     Each group is tested in ``C(n_splits - 1, n_test_splits - 1)`` splits, so the
     out-of-sample predictions can be recombined into
@@ -259,8 +509,12 @@ class CombinatorialPurgedKFold(_TimeSeriesCV):
         Number of groups ``k`` in each test set, ``1 <= k < N``.
     embargo : int, default=0
         Number of rows after each test period removed from training.
-    horizon : int, default=0
-        Label horizon in rows, used when ``groups`` is not given.
+    horizon : int or str or timedelta, default=0
+        Label horizon in rows (int) or in time on X's ``DatetimeIndex``
+        (duration), as in :class:`PurgedKFold`.
+    label_end_times : pandas Series or array-like of shape (n_samples,), \
+            default=None
+        Per-sample label end times, as in :class:`PurgedKFold`.
 
     References
     ----------
@@ -305,19 +559,19 @@ class CombinatorialPurgedKFold(_TimeSeriesCV):
     (3, (12,))
     """
 
-    __metadata_request__split = {"groups": True}
-
     def __init__(
         self,
         n_splits: int = 6,
         n_test_splits: int = 2,
         embargo: int = 0,
-        horizon: int = 0,
+        horizon: int | str | datetime.timedelta = 0,
+        label_end_times: Any = None,
     ):
         self.n_splits = n_splits
         self.n_test_splits = n_test_splits
         self.embargo = embargo
         self.horizon = horizon
+        self.label_end_times = label_end_times
 
     def _check_sizes(self) -> None:
         owner = type(self).__name__
@@ -329,18 +583,30 @@ class CombinatorialPurgedKFold(_TimeSeriesCV):
                 f"n_test_splits={self.n_test_splits} and n_splits={self.n_splits}."
             )
 
-    def get_n_splits(self, X: Any = None, y: Any = None, groups: Any = None) -> int:
+    def get_n_splits(
+        self,
+        X: Any = None,
+        y: Any = None,
+        groups: Any = None,
+        label_end_times: Any = None,
+    ) -> int:
         """Return the number of splits, ``C(n_splits, n_test_splits)``.
 
         Parameters
         ----------
-        X, y, groups : object
+        X, y, groups, label_end_times : object
             Ignored, exist for compatibility.
 
         Returns
         -------
         n_splits : int
             Number of train/test splits.
+
+        Raises
+        ------
+        ValueError
+            If ``n_splits`` or ``n_test_splits`` is not an integer in range or
+            ``n_test_splits >= n_splits``.
         """
         self._check_sizes()
         return math.comb(self.n_splits, self.n_test_splits)
@@ -406,13 +672,14 @@ class CombinatorialPurgedKFold(_TimeSeriesCV):
             for row in self.get_backtest_paths()
         ]
 
-    def _iter_splits(self, X, y, groups, n_samples):
+    def _check_params(self, n_samples: int) -> None:
         owner = type(self).__name__
         self._check_sizes()
         _check_int(owner, "embargo", self.embargo, 0)
-        _check_int(owner, "horizon", self.horizon, 0)
         _check_n_splits_vs_samples(owner, self.n_splits, n_samples)
-        end = _label_end_positions(owner, X, groups, self.horizon, n_samples)
+
+    def _purged_folds(self, end: np.ndarray, n_samples: int):
+        owner = type(self).__name__
         bounds = _block_bounds(n_samples, self.n_splits)
         folds = []
         for s, combo in enumerate(self._combinations()):

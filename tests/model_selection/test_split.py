@@ -113,6 +113,10 @@ def test_metadata_requests():
     for cls in (GroupTimeSeriesSplit, PurgedKFold, CombinatorialPurgedKFold):
         routing = cls().get_metadata_routing()
         assert routing.split.requests["groups"] is True
+    # the purged splitters also request their own metadata name
+    for cls in (PurgedKFold, CombinatorialPurgedKFold):
+        routing = cls().get_metadata_routing()
+        assert routing.split.requests["label_end_times"] is True
 
 
 @pytest.mark.parametrize(
@@ -278,6 +282,11 @@ def _daily_x(n):
     return pd.DataFrame({"a": np.arange(n, dtype=float)}, index=idx), idx
 
 
+def ends(cv_cls, X, t1, *args, **kw):
+    """Folds with the end times passed through the constructor."""
+    return folds(cv_cls(*args, label_end_times=t1, **kw), X)
+
+
 def test_purged_kfold_label_end_times_n12():
     X, idx = _daily_x(12)
     # next-day labels, except sample 2 (known on day 6) and sample 11 (past the end)
@@ -288,31 +297,110 @@ def test_purged_kfold_label_end_times_n12():
     # fold 1 tests rows 4-7 (period up to day 8): sample 2 (ends day 6) and
     # sample 3 (ends day 4) overlap it, as do rows 8 (starts day 8);
     # fold 2 tests rows 8-11: sample 7 (ends day 8) overlaps.
-    assert folds(PurgedKFold(3), X, groups=t1) == [
+    expected = [
         (r(7, 12), r(0, 4)),
         ([0, 1] + r(9, 12), r(4, 8)),
         (r(0, 7), r(8, 12)),
     ]
+    assert ends(PurgedKFold, X, t1, 3) == expected
     # embargo=1 also drops the first row after each test period
-    assert folds(PurgedKFold(3, embargo=1), X, groups=t1) == [
+    assert ends(PurgedKFold, X, t1, 3, embargo=1) == [
         (r(8, 12), r(0, 4)),
         ([0, 1, 10, 11], r(4, 8)),
         (r(0, 7), r(8, 12)),
     ]
     # numpy arrays of datetimes and the same ends as row positions agree
-    assert folds(PurgedKFold(3), X, groups=t1.to_numpy()) == folds(
-        PurgedKFold(3), X, groups=t1
+    assert ends(PurgedKFold, X, t1.to_numpy(), 3) == expected
+    positions = np.array([1, 2, 6, 4, 5, 6, 7, 8, 9, 10, 11, 14])
+    assert ends(PurgedKFold, X.to_numpy(), positions, 3) == expected
+    # the split argument (the metadata route) gives the same folds
+    assert [
+        (list(tr), list(te)) for tr, te in PurgedKFold(3).split(X, label_end_times=t1)
+    ] == expected
+
+
+def test_label_end_times_as_groups_warns_and_still_works():
+    X, idx = _daily_x(12)
+    t1 = pd.Series(idx + pd.Timedelta("1D"), index=idx)
+    for cv in (PurgedKFold(3), CombinatorialPurgedKFold(4, 2)):
+        with pytest.warns(UserWarning, match="read as group labels .*label_end_times"):
+            got = folds(cv, X, groups=t1)
+        assert got == folds(clone(cv).set_params(label_end_times=t1), X)
+
+
+def test_label_end_times_series_looked_up_by_time_on_subsets():
+    X, idx = _daily_x(12)
+    t1 = pd.Series(idx + pd.Timedelta("2D"), index=idx)
+    cv = PurgedKFold(2, label_end_times=t1)
+    # a subset of rows (as inside nested CV) finds its own end times by index
+    sub = X.iloc[[0, 1, 2, 5, 6, 7, 8, 9]]
+    # sub times: days 0,1,2,5,6,7,8,9; test fold 0 = rows 0-3 (days 0-5), its
+    # labels end on day 7 -> rows 4, 5 (days 6, 7) purged; fold 1 = rows 4-7
+    # (days 6-9): rows 2 (day 2, ends day 4) keeps; row 3 (day 5, ends day 7) goes
+    assert folds(cv, sub) == [(r(6, 8), r(0, 4)), (r(0, 3), r(4, 8))]
+    assert folds(cv, sub) == folds(PurgedKFold(2, horizon="2D"), sub)
+    # an X whose times are not in the Series is refused with the row named
+    other = X.set_index(idx + pd.Timedelta("1h"))
+    with pytest.raises(ValueError, match="no entry for row 0 of X"):
+        folds(cv, other)
+    # a plain array must have X's length, and says what to do on subsets
+    with pytest.raises(ValueError, match="has 12 entries but X has n_samples=8.*"):
+        folds(PurgedKFold(2, label_end_times=t1.to_numpy()), sub)
+
+
+def test_time_horizon_equals_end_times():
+    X, idx = _daily_x(12)
+    t1 = pd.Series(idx + pd.Timedelta("36h"), index=idx)
+    for cls in (PurgedKFold, CombinatorialPurgedKFold):
+        by_time = folds(cls(3, horizon="36h"), X)
+        assert by_time == ends(cls, X, t1, 3)
+        assert by_time == folds(cls(3, horizon=pd.Timedelta(hours=36)), X)
+        # 36h ahead reaches the next daily sample only: one row
+        assert by_time == folds(cls(3, horizon=1), X)
+    with pytest.raises(ValueError, match="horizon='2D' is a duration, so X must"):
+        folds(PurgedKFold(3, horizon="2D"), X.to_numpy())
+    with pytest.raises(ValueError, match="horizon='soon' is not a duration"):
+        folds(PurgedKFold(3, horizon="soon"), X)
+    with pytest.raises(ValueError, match="horizon must be an integer >= 0 .* 1.5"):
+        folds(PurgedKFold(3, horizon=1.5), X)
+    with pytest.raises(ValueError, match="non-negative duration"):
+        folds(PurgedKFold(3, horizon="-1D"), X)
+
+
+def test_permutation_test_score_with_label_end_times_is_sane():
+    from sklearn.linear_model import Ridge
+    from sklearn.model_selection import permutation_test_score
+
+    rng = np.random.default_rng(0)
+    n = 120
+    idx = pd.date_range("2024-01-01", periods=n, freq="D")
+    X = pd.DataFrame(rng.normal(size=(n, 3)), index=idx)
+    y = pd.Series(X[0] * 2.0 + rng.normal(scale=0.5, size=n), index=idx)
+    t1 = pd.Series(idx + pd.Timedelta("3D"), index=idx)
+    kw = dict(n_permutations=30, random_state=0)
+    score, perm, p = permutation_test_score(
+        Ridge(), X, y, cv=PurgedKFold(4, label_end_times=t1), **kw
     )
-    ends = np.array([1, 2, 6, 4, 5, 6, 7, 8, 9, 10, 11, 14])
-    assert folds(PurgedKFold(3), X.to_numpy(), groups=ends) == folds(
-        PurgedKFold(3), X, groups=t1
+    assert score > 0.8
+    assert p == pytest.approx(1 / 31)  # no permutation beats the real signal
+    assert perm.max() < 0.5 * score
+    # time horizon: the same
+    _, _, p_h = permutation_test_score(
+        Ridge(), X, y, cv=PurgedKFold(4, horizon="3D"), **kw
     )
+    assert p_h < 0.05
+    # the legacy groups route: warns, and p = 1 since nothing is permuted
+    with pytest.warns(UserWarning, match="permutation_test_score"):
+        score_g, perm_g, p_g = permutation_test_score(
+            Ridge(), X, y, cv=PurgedKFold(4), groups=t1, **kw
+        )
+    assert p_g == 1.0 and np.allclose(perm_g, score_g)
 
 
 def test_purged_kfold_intraday_label_ends_do_not_reach_next_sample():
     X, idx = _daily_x(12)
     t1 = idx + pd.Timedelta("12h")  # label known before the next sample
-    assert folds(PurgedKFold(3), X, groups=t1) == folds(BlockedKFold(3), X)
+    assert ends(PurgedKFold, X, t1, 3) == folds(BlockedKFold(3), X)
     # horizon=0 is plain blocked K-fold as well
     assert folds(PurgedKFold(3), X) == folds(BlockedKFold(3), X)
 
@@ -321,40 +409,57 @@ def test_purged_kfold_errors():
     X, idx = _daily_x(12)
     with pytest.raises(ValueError, match=r"n_splits=13 greater .* n_samples=12"):
         list(PurgedKFold(13).split(X))
-    with pytest.raises(ValueError, match="not both .*horizon=2"):
+    with pytest.raises(ValueError, match="one source only, not both horizon=2"):
+        ends(PurgedKFold, X, idx, 3, horizon=2)
+    with pytest.raises(ValueError, match=r"not both label_end_times \(constructor"):
+        list(PurgedKFold(3, label_end_times=idx).split(X, label_end_times=idx))
+    with pytest.raises(ValueError, match="not both horizon=2 and groups"):
         list(PurgedKFold(3, horizon=2).split(X, groups=idx))
     with pytest.raises(ValueError, match=r"inconsistent numbers of samples: \[12, 5\]"):
         list(PurgedKFold(3).split(X, groups=idx[:5]))
+    with pytest.raises(ValueError, match="has 5 entries but X has n_samples=12"):
+        ends(PurgedKFold, X, idx[:5], 3)
     early = idx.to_series(index=idx)
     early.iloc[4] = idx[2]
     with pytest.raises(
         ValueError, match="label of sample 4 ends .*2024-01-03.* before the sample"
     ):
-        list(PurgedKFold(3).split(X, groups=early))
+        ends(PurgedKFold, X, early, 3)
     with pytest.raises(ValueError, match="cannot be compared with sample times"):
-        list(PurgedKFold(3).split(X, groups=np.arange(12)))
+        ends(PurgedKFold, X, np.arange(12), 3)
     shuffled = X.iloc[[0, 1, 3, 2] + r(4, 12)]
     with pytest.raises(
         ValueError, match="X's time index must be sorted .* row 3 .* earlier than row 2"
     ):
-        list(PurgedKFold(3).split(shuffled, groups=idx + pd.Timedelta("1D")))
+        ends(PurgedKFold, shuffled, idx + pd.Timedelta("1D"), 3)
     # a numeric (e.g. fractional-year) index is checked when it carries times
     years = pd.DataFrame({"a": np.zeros(4)}, index=[2000.0, 2000.5, 2000.25, 2001.0])
     with pytest.raises(
         ValueError, match="X's index must be sorted .* row 2 .* earlier than row 1"
     ):
-        list(PurgedKFold(2).split(years, groups=years.index + 0.1))
+        ends(PurgedKFold, years, years.index + 0.1, 2)
     wrong_index = pd.Series(idx + pd.Timedelta("1D"), index=r(0, 12))
-    with pytest.raises(ValueError, match="index differs from X's index"):
+    with pytest.warns(UserWarning), pytest.raises(ValueError, match="index differs"):
         list(PurgedKFold(3).split(X, groups=wrong_index))
+    with pytest.raises(ValueError, match="no entry for row 0 of X"):
+        ends(PurgedKFold, X, wrong_index, 3)
     missing = pd.Series(idx, index=idx).astype(object)
     missing.iloc[3] = None
     with pytest.raises(ValueError, match="contains missing values"):
-        list(PurgedKFold(3).split(X, groups=missing))
+        ends(PurgedKFold, X, missing, 3)
     with pytest.raises(ValueError, match="no training rows left .*horizon=8"):
         list(PurgedKFold(2, horizon=8).split(np.zeros(12)))
     with pytest.raises(ValueError, match="embargo must be >= 0, got embargo=-1"):
         list(PurgedKFold(3, embargo=-1).split(X))
+
+
+def test_purged_repr_summarises_end_times():
+    X, idx = _daily_x(12)
+    cv = PurgedKFold(3, label_end_times=pd.Series(idx, index=idx))
+    assert repr(cv) == (
+        "PurgedKFold(embargo=0, horizon=0, label_end_times=<Series of 12 end "
+        "times>, n_splits=3)"
+    )
 
 
 # ---------------------------------------------------------------------------

@@ -4,6 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import sklearn
+from sklearn.base import clone
 from sklearn.linear_model import Ridge
 from sklearn.model_selection import (
     GridSearchCV,
@@ -48,7 +49,8 @@ def cases():
         ("blocked_ts", BlockedTimeSeriesSplit(4, train_size=0.7, gap=2), None, None),
         ("blocked_kfold", BlockedKFold(4, gap_before=2, gap_after=2), None, None),
         ("purged_horizon", PurgedKFold(4, embargo=2, horizon=3), None, None),
-        ("purged_t1", PurgedKFold(4, embargo=2), t1, np.arange(N) + 3),
+        ("purged_t1", PurgedKFold(4, embargo=2, label_end_times=t1), None, None),
+        ("purged_time_horizon", PurgedKFold(4, embargo=2, horizon="3D"), None, None),
         ("cpcv", CombinatorialPurgedKFold(5, 2, embargo=1, horizon=2), None, None),
         ("group_ts", GroupTimeSeriesSplit(4, gap=1), weeks, weeks),
         (
@@ -63,6 +65,14 @@ def cases():
 
 def numpy_version(cv, groups_np, X):
     """The numpy twin of a case: (cv, X array, groups)."""
+    if getattr(cv, "horizon", None) == "3D":  # a time horizon needs a time index
+        return PurgedKFold(4, embargo=2, horizon=3), X.to_numpy(), None
+    if getattr(cv, "label_end_times", None) is not None:  # end times as positions
+        return (
+            PurgedKFold(4, embargo=2, label_end_times=np.arange(N) + 3),
+            (X.to_numpy()),
+            None,
+        )
     if isinstance(groups_np, tuple):  # TimeWindowSplit on a numeric time column
         _, days = groups_np
         cv = TimeWindowSplit(42, 21, gap=2, time_column=0)
@@ -151,6 +161,7 @@ def test_cross_val_predict_with_partitioning_splitters():
     ],
     ids=lambda c: type(c).__name__,
 )
+@pytest.mark.filterwarnings("ignore:.*label end times passed as `groups`")
 def test_metadata_routing_carries_groups(cv):
     X, y = ar_frame()
     if isinstance(cv, GroupTimeSeriesSplit):
@@ -164,6 +175,27 @@ def test_metadata_routing_carries_groups(cv):
         search = GridSearchCV(Ridge(), {"alpha": [0.1, 1.0]}, cv=cv)
         search.fit(X, y, groups=groups)
         assert search.n_splits_ == cv.get_n_splits()
+    if isinstance(cv, GroupTimeSeriesSplit):
+        return
+    # the recommended routes give the same scores: constructor, metadata
+    by_init = clone(cv).set_params(label_end_times=groups)
+    np.testing.assert_allclose(
+        cross_validate(Ridge(), X, y, cv=by_init)["test_score"], expected
+    )
+    with sklearn.config_context(enable_metadata_routing=True):
+        routed = cross_validate(
+            Ridge(), X, y, cv=cv, params={"label_end_times": groups}
+        )
+        np.testing.assert_allclose(routed["test_score"], expected)
+        # nested: the outer CV subsets the routed end times with the rows
+        outer = cross_validate(
+            GridSearchCV(Ridge(), {"alpha": [0.1, 1.0]}, cv=cv),
+            X,
+            y,
+            cv=KFold(3),
+            params={"label_end_times": groups},
+        )
+        assert np.all(np.isfinite(outer["test_score"]))
 
 
 def test_purging_changes_the_folds_it_should():
@@ -171,7 +203,9 @@ def test_purging_changes_the_folds_it_should():
     X, y = ar_frame()
     t1 = pd.Series(X.index + pd.Timedelta("3D"), index=X.index)
     for (tr, te), (tr_h, te_h) in zip(
-        PurgedKFold(4).split(X, y, t1), PurgedKFold(4, horizon=3).split(X), strict=True
+        PurgedKFold(4, label_end_times=t1).split(X, y),
+        PurgedKFold(4, horizon=3).split(X),
+        strict=True,
     ):
         np.testing.assert_array_equal(tr, tr_h)
         np.testing.assert_array_equal(te, te_h)
@@ -213,7 +247,7 @@ def test_co2_shuffled_kfold_is_optimistic():
             BlockedKFold(5, gap_before=lags + horizon, gap_after=lags + horizon), X, y
         ),
         "PurgedKFold": rmse(PurgedKFold(5, horizon=horizon, embargo=lags), X, y),
-        "PurgedKFold(t1)": rmse(PurgedKFold(5, embargo=lags), X, y, t1),
+        "PurgedKFold(t1)": rmse(PurgedKFold(5, embargo=lags, label_end_times=t1), X, y),
         "CombinatorialPurgedKFold": rmse(
             CombinatorialPurgedKFold(6, 2, horizon=horizon, embargo=lags), X, y
         ),
