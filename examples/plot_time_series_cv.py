@@ -54,20 +54,21 @@ print(f"{len(X)} months, {X.index[0]:%Y-%m} to {X.index[-1]:%Y-%m}")
 
 # Each target uses the value 12 months later, so the label of the sample at
 # month t is only known at t + 12 months: these are the label end times ``t1``
-# for the purged splitters (passed as ``groups``). ``horizon=HORIZON`` says
-# the same thing in rows.
+# for the purged splitters (``label_end_times=t1``; not ``groups``, which
+# scikit-learn tools read as group labels). ``horizon=HORIZON`` says the same
+# thing in rows.
 t1 = pd.Series(X.index + pd.DateOffset(months=HORIZON), index=X.index)
 
 # %%
 # Scores
 # ------
-# ``groups`` carries what a splitter needs: label end times for the purged
-# splitters, the calendar year for the group-wise forward split.
+# ``groups`` carries the group labels of the group-wise forward split (the
+# calendar year); the purged splitters carry their label end times themselves.
 gap = LAGS + HORIZON
 splitters = {
     "shuffled KFold": (KFold(5, shuffle=True, random_state=0), None),
     "BlockedKFold": (BlockedKFold(5, gap_before=gap, gap_after=gap), None),
-    "PurgedKFold (t1)": (PurgedKFold(5, embargo=LAGS), t1),
+    "PurgedKFold (t1)": (PurgedKFold(5, embargo=LAGS, label_end_times=t1), None),
     "CombinatorialPurgedKFold": (
         CombinatorialPurgedKFold(6, 2, embargo=LAGS, horizon=HORIZON),
         None,

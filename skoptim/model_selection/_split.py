@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import inspect
 import numbers
+import warnings
 from collections.abc import Iterator
 from typing import Any
 
@@ -43,8 +44,13 @@ class _TimeSeriesCV(BaseCrossValidator):
     in ``__init__``), validate them in :meth:`split` and implement
     ``_iter_splits(X, y, groups, n_samples)``. ``get_params``/``set_params``
     follow :class:`sklearn.base.BaseEstimator`, so :func:`sklearn.base.clone`
-    works and the ``repr`` lists every parameter.
+    works and the ``repr`` lists every parameter. Splitters that do not read
+    ``groups`` warn when it is given (as scikit-learn's ``KFold`` does), so
+    that data passed to the wrong splitter is not silently ignored.
     """
+
+    #: whether ``split`` reads ``groups`` (else a given ``groups`` warns)
+    _reads_groups = False
 
     def get_n_splits(self, X: Any = None, y: Any = None, groups: Any = None) -> int:
         """Return the number of splitting iterations, ``n_splits``.
@@ -98,6 +104,11 @@ class _TimeSeriesCV(BaseCrossValidator):
         -------
         self : object
             The splitter.
+
+        Raises
+        ------
+        ValueError
+            If a key is not a constructor parameter of this splitter.
         """
         valid = self._get_param_names()
         for key, value in params.items():
@@ -121,7 +132,8 @@ class _TimeSeriesCV(BaseCrossValidator):
         y : array-like of shape (n_samples,), default=None
             The target variable; not used for splitting.
         groups : array-like of shape (n_samples,), default=None
-            See the class docstring for what each splitter uses it for.
+            Group labels, read only by :class:`GroupTimeSeriesSplit`; the
+            other splitters ignore it with a ``UserWarning``.
 
         Yields
         ------
@@ -129,7 +141,24 @@ class _TimeSeriesCV(BaseCrossValidator):
             The training set indices for that split.
         test : ndarray
             The testing set indices for that split.
+
+        Raises
+        ------
+        ValueError
+            If a parameter is out of range or of the wrong type, there are
+            fewer samples than the splitter needs (``n_splits`` larger than the
+            number of samples or groups, a block or fold left without training
+            or test rows), X's time index is not sorted, or (for
+            :class:`GroupTimeSeriesSplit`) ``groups`` is missing, has missing
+            labels or a group that is not contiguous in time. The messages
+            name the parameter and the values.
         """
+        if groups is not None and not self._reads_groups:
+            warnings.warn(
+                f"The groups parameter is ignored by {type(self).__name__}.",
+                UserWarning,
+                stacklevel=2,
+            )
         X, y, groups = indexable(X, y, groups)
         n_samples = _n_samples(X)
         _check_time_index_sorted(type(self).__name__, X)
@@ -504,6 +533,7 @@ class GroupTimeSeriesSplit(_TimeSeriesCV):
     """
 
     __metadata_request__split = {"groups": True}
+    _reads_groups = True
 
     def __init__(
         self,

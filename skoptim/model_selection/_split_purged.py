@@ -231,6 +231,7 @@ class _PurgedCV(_TimeSeriesCV):
     """Shared ``split`` of the purged splitters (label end times, see module)."""
 
     __metadata_request__split = {"groups": True, "label_end_times": True}
+    _reads_groups = True
 
     def split(
         self,

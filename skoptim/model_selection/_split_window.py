@@ -86,6 +86,53 @@ def _as_window(owner: str, name: str, value: Any, numeric: bool, allow_zero: boo
     return window
 
 
+def _window_folds(times, first, last, start0, train_w, test_w, step, gap, expanding):
+    """Folds at positions ``s_k = start0 + k * step`` with rows on both sides.
+
+    Returns ``(folds, n_visited)``. For a fixed-length step (a duration or a
+    number) positions whose test or training window is empty are jumped over
+    arithmetically, to the first position whose window can reach the next
+    row, so the work grows with the number of folds (at most about two
+    positions visited per fold or hole), not with ``span / step``. A calendar
+    offset step ("MS", business days) is iterated position by position;
+    such offsets are at least an hour long.
+    """
+    n = len(times)
+    arithmetic = not isinstance(step, pd.DateOffset)
+    exact = not _is_numeric_times(times)  # Timedelta arithmetic is exact
+    folds = []
+    n_visited = 0
+    k, s = 0, start0
+    while s <= last:
+        n_visited += 1
+        train_end = s - gap
+        train_start = first if expanding else train_end - train_w
+        lo, hi = times.searchsorted([train_start, train_end], side="left")
+        t_lo, t_hi = times.searchsorted([s, s + test_w], side="left")
+        if hi > lo and t_hi > t_lo:
+            folds.append((np.arange(lo, hi), np.arange(t_lo, t_hi)))
+        if not arithmetic:
+            nxt = s + step
+            if not nxt > s:  # pragma: no cover - guarded by _as_window
+                raise ValueError(f"step={step!r} does not advance time.")
+            s = nxt
+            continue
+        k_next = k + 1
+        if t_hi == t_lo:  # empty test window
+            if t_lo == n:  # no row at or after s: no later window has one
+                break
+            # first k with s_k + test_w > t_next (the next row's time)
+            j = (times[t_lo] - test_w - start0) // step
+            k_next = max(k_next, int(j) + (1 if exact else 0))
+        if hi == lo:  # empty training window (rolling): wait for the next row
+            # first k with s_k - gap > t_r (the next row after train_start)
+            j = (times[lo] + gap - start0) // step
+            k_next = max(k_next, int(j) + (1 if exact else 0))
+        k = k_next
+        s = start0 + k * step
+    return folds, n_visited
+
+
 class TimeWindowSplit(_TimeSeriesCV):
     """Rolling or expanding train/test windows measured in time, not rows.
 
@@ -241,19 +288,9 @@ class TimeWindowSplit(_TimeSeriesCV):
                 f"(first test window would start at {start}) is longer than the "
                 f"data, which spans {first} to {last} ({last - first})."
             )
-        folds = []
-        while start <= last:
-            test_end = start + test_w
-            train_end = start - gap
-            train_start = first if self.expanding else train_end - train_w
-            lo, hi = times.searchsorted([train_start, train_end], side="left")
-            t_lo, t_hi = times.searchsorted([start, test_end], side="left")
-            if hi > lo and t_hi > t_lo:
-                folds.append((np.arange(lo, hi), np.arange(t_lo, t_hi)))
-            nxt = start + step
-            if not nxt > start:  # pragma: no cover - guarded by _as_window
-                raise ValueError(f"{owner}: step={self.step!r} does not advance time.")
-            start = nxt
+        folds, _ = _window_folds(
+            times, first, last, start, train_w, test_w, step, gap, self.expanding
+        )
         if not folds:
             raise ValueError(
                 f"{owner}: no window position has rows in both its training and "

@@ -102,10 +102,26 @@ def test_unsorted_time_index_is_refused(cv):
     order = list(range(30))
     order[10], order[11] = 11, 10
     X = pd.DataFrame({"a": np.zeros(30)}, index=idx[order])
+    groups = np.arange(30) // 3 if isinstance(cv, GroupTimeSeriesSplit) else None
     with pytest.raises(
         ValueError, match=r"row 11 \(2024-01-11.*\) is earlier than row 10 \(2024-01-12"
     ):
-        list(cv.split(X, groups=np.arange(30) // 3))
+        list(cv.split(X, groups=groups))
+
+
+@pytest.mark.parametrize(
+    "cv",
+    [ALL_SPLITTERS[0], ALL_SPLITTERS[1], ALL_SPLITTERS[5]],
+    ids=lambda c: type(c).__name__,
+)
+def test_splitters_that_ignore_groups_say_so(cv):
+    idx = pd.date_range("2024-01-01", periods=60, freq="D")
+    X = pd.DataFrame({"a": np.zeros(60)}, index=idx)
+    with pytest.warns(
+        UserWarning, match=f"groups parameter is ignored by {type(cv).__name__}"
+    ):
+        got = folds(cv, X, groups=np.arange(60) // 3)
+    assert got == folds(cv, X)
 
 
 def test_metadata_requests():
@@ -685,6 +701,37 @@ def test_time_window_skips_empty_windows_and_calendar_offsets():
     got = folds(TimeWindowSplit("MS", "MS", expanding=True), Xm)
     assert len(got) == 11
     assert got[1] == (r(0, 60), r(60, 91))  # Jan+Feb (leap year) / March
+
+
+def test_time_window_jumps_over_empty_positions(monkeypatch):
+    # 365 daily rows, 1-minute test windows: 65 folds of one test day each; the
+    # positions between two days (1439 per day) are jumped over, not visited
+    idx = pd.date_range("2023-01-01", periods=365, freq="D")
+    X = pd.DataFrame({"a": np.zeros(365)}, index=idx)
+    visited = []
+    original = window_module._window_folds
+
+    def counting(*args):
+        got, n_visited = original(*args)
+        visited.append(n_visited)
+        return got, n_visited
+
+    monkeypatch.setattr(window_module, "_window_folds", counting)
+    got = folds(TimeWindowSplit("300D", "1min"), X)
+    assert len(got) == 65
+    assert got == [(r(k, 300 + k), [300 + k]) for k in range(65)]
+    # one visit per fold plus at most one landing per jump (65 * 1440 before)
+    assert visited[0] <= 2 * 65 + 1
+    # rolling training window over a hole: positions are jumped until the
+    # training window reaches the first row after the hole
+    times = np.concatenate([np.arange(10.0), 1000.0 + np.arange(10.0)])
+    cv = TimeWindowSplit(3, 1, time_column=0)
+    got = folds(cv, np.column_stack([times, times]))
+    # s = 3..9 then s = 1001..1009 (s = 1000 has no training row)
+    expected = [(r(s - 3, s), [s]) for s in range(3, 10)]
+    expected += [(r(max(s - 3, 10), s), [s]) for s in range(11, 20)]
+    assert got == expected
+    assert visited[-1] <= len(got) + 3  # 990 empty positions before
 
 
 def test_time_window_errors():

@@ -423,3 +423,40 @@ def test_time_window_matches_naive_reference(
         train_w, test_w, step=step, gap=gap, expanding=expanding, time_column=0
     )
     assert [(list(a), list(b)) for a, b in numeric.split(arr)] == expected
+
+
+@SETTINGS
+@given(
+    gaps=st.lists(st.integers(0, 30), min_size=5, max_size=40),
+    train_w=st.integers(1, 20),
+    test_w=st.integers(1, 10),
+    step=st.integers(1, 6),
+    gap=st.integers(0, 5),
+    expanding=st.booleans(),
+)
+def test_time_window_jumps_match_position_by_position_reference(
+    gaps, train_w, test_w, step, gap, expanding
+):
+    """Numeric times with long holes: jumping gives every non-empty position."""
+    times = np.cumsum(gaps).astype(float)
+    X = np.column_stack([times, np.zeros(len(times))])
+    cv = TimeWindowSplit(
+        train_w, test_w, step=step, gap=gap, expanding=expanding, time_column=0
+    )
+    expected, k = [], 0
+    s0 = times[0] + train_w + gap
+    while s0 + k * step <= times[-1]:
+        s = s0 + k * step
+        lo = times[0] if expanding else s - gap - train_w
+        train = [i for i, t in enumerate(times) if lo <= t < s - gap]
+        test = [i for i, t in enumerate(times) if s <= t < s + test_w]
+        if train and test:
+            expected.append((train, test))
+        k += 1
+    try:
+        got = [(list(a), list(b)) for a, b in cv.split(X)]
+    except ValueError as exc:
+        event("refused")
+        assert not expected, str(exc)
+        return
+    assert got == expected
