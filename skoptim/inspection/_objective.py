@@ -6,7 +6,7 @@ import copy
 
 import numpy as np
 from sklearn.pipeline import Pipeline
-from sklearn.utils.validation import check_is_fitted
+from sklearn.utils.validation import _check_sample_weight, check_is_fitted
 
 from ..neural_network import MLPClassifier, MLPRegressor
 from ..neural_network._network import Network
@@ -66,6 +66,26 @@ def _float64_network_like(net: Network) -> Network:
     )
 
 
+def _check_weights(sample_weight, n_samples: int, caller: str) -> np.ndarray:
+    """Float64 weights: 1-d, finite, non-negative, not all zero.
+
+    A zero-weight row is the same as a missing row (scikit-learn semantics);
+    the loss is a weighted mean, so all-zero weights leave it undefined.
+    """
+    sw = np.asarray(sample_weight)
+    if sw.ndim != 1 or sw.shape[0] != n_samples:
+        raise ValueError(
+            f"{caller}: sample_weight must have shape ({n_samples},); got {sw.shape}."
+        )
+    sw = _check_sample_weight(sw, np.empty((n_samples, 0)), dtype=np.float64)
+    if (sw < 0).any():
+        i = int(np.flatnonzero(sw < 0)[0])
+        raise ValueError(
+            f"{caller}: sample_weight must be non-negative; got {sw[i]} at row {i}."
+        )
+    return np.array(sw, dtype=np.float64, copy=True)
+
+
 class MLPObjective:
     r"""The training loss of a fitted MLP as a function of its flat parameters.
 
@@ -98,6 +118,8 @@ class MLPObjective:
     y : array-like
         Targets, encoded as in ``fit``.
     sample_weight : array-like of shape (n_samples,), default=None
+        Non-negative weights of the mean loss; a zero-weight row counts as a
+        missing row. At least one weight must be positive.
     include_penalty : bool, default=False
         Add the fitted regularizers' parameter penalties.
     caller : str, default="MLPObjective"
@@ -109,6 +131,18 @@ class MLPObjective:
         A copy of the estimator's fitted parameters.
     n_evaluations : int
         Number of calls so far.
+
+    Raises
+    ------
+    TypeError
+        If ``estimator`` is not (a pipeline ending in) an skoptim MLP.
+    sklearn.exceptions.NotFittedError
+        If it is not fitted.
+    ValueError
+        If ``X`` and ``y`` disagree in length or do not fit the network,
+        ``sample_weight`` has the wrong shape, is negative, not finite or all
+        zero, or the network has layer-type regularizers (batch
+        normalisation) that the plain forward pass leaves out.
     """
 
     def __init__(
@@ -148,12 +182,7 @@ class MLPObjective:
         self._Y = np.ascontiguousarray(Y, dtype=np.float64)
         self._sw = None
         if sample_weight is not None:
-            sw = np.asarray(sample_weight, dtype=np.float64)
-            if sw.shape != (X.shape[0],):
-                raise ValueError(
-                    f"sample_weight must have shape ({X.shape[0]},); got {sw.shape}."
-                )
-            self._sw = sw
+            self._sw = _check_weights(sample_weight, X.shape[0], caller)
         self._net = _float64_network_like(net)
         self.w0 = net.params.astype(np.float64)
         self._net.params[...] = self.w0

@@ -452,6 +452,21 @@ def bias_variance_from_predictions(
     result : SquaredErrorDecomposition or ZeroOneDecomposition
         See those classes for the exact definitions and identities.
 
+    Raises
+    ------
+    ValueError
+        For an unknown ``loss``, ``predictions`` that is not 2-D or has no
+        row or no column, ``y_test`` or ``y_test_true`` that is not 1-D or
+        does not match the number of columns, or (``"squared_error"``)
+        non-numeric or non-finite predictions or targets.
+    TypeError
+        For ``"zero_one"`` labels of mutually incomparable types.
+
+    Warns
+    -----
+    UserWarning
+        When ``predictions`` has a single round (the variance is then 0).
+
     See Also
     --------
     bias_variance_decomposition : Computes the predictions by bootstrap refits.
@@ -488,6 +503,19 @@ def bias_variance_from_predictions(
         )
     if pred.shape[0] < 1:
         raise ValueError("predictions must contain at least one row (round).")
+    if pred.shape[1] < 1:
+        raise ValueError(
+            "predictions and y_test have no test point (n_test=0); every quantity "
+            "is a mean over test points, so at least one is needed."
+        )
+    if pred.shape[0] == 1:
+        warnings.warn(
+            "predictions has a single round: the variance is 0 by construction "
+            "and the loss is all bias. Give the predictions of several models "
+            "(rounds) to estimate a variance.",
+            UserWarning,
+            stacklevel=2,
+        )
     y_true = None
     if y_test_true is not None:
         y_true = _check_1d(y_test_true, "y_test_true")
@@ -714,8 +742,9 @@ def bias_variance_decomposition(
     ------
     ValueError
         For ``n_rounds < 2``, an unknown ``loss`` or one that does not match
-        the estimator or targets, inconsistent numbers of samples or features,
-        ``max_samples`` out of range, or non-finite regression predictions.
+        the estimator or targets, an empty training or test set, inconsistent
+        numbers of samples or features, ``max_samples`` out of range, or
+        non-finite regression predictions.
     TypeError
         For an estimator without ``fit``/``predict``, a non-integer
         ``n_rounds``, a ``max_samples`` that is not a number, or class labels
@@ -790,6 +819,12 @@ def bias_variance_decomposition(
             f"X_test has {n_test} samples but y_test has {y.shape[0]}; they must "
             "have the same number of rows."
         )
+    for name, size in (("X_train", n_train), ("X_test", n_test)):
+        if size == 0:
+            raise ValueError(
+                f"{name} has no samples; the decomposition needs at least one "
+                "training and one test sample."
+            )
     shape_train, shape_test = (
         getattr(X_train, "shape", None),
         getattr(X_test, "shape", None),

@@ -153,3 +153,35 @@ def test_training_noise_is_left_out():
     first, second = obj(obj.w0)[0], obj(obj.w0)[0]
     assert first == second
     assert first == pytest.approx(log_loss(y, clf.predict_proba(X)), rel=1e-6)
+
+
+def test_sample_weight_zero_rows_are_missing_rows_and_bad_weights_refused(
+    reg_data, clf_data
+):
+    """Zero weights drop rows; negative, NaN and all-zero weights are refused."""
+    from skoptim.inspection import loss_landscape, sharpness
+
+    for est, X, y in (reg_data, clf_data):
+        sw = np.ones(len(X))
+        sw[::3] = 0.0
+        keep = sw > 0
+        w0 = MLPObjective(est, X, y).w0
+        weighted = MLPObjective(est, X, y, sample_weight=sw)(w0)
+        dropped = MLPObjective(est, X[keep], y[keep])(w0)
+        assert weighted[0] == pytest.approx(dropped[0], rel=1e-12)
+        np.testing.assert_allclose(weighted[1], dropped[1], rtol=1e-10, atol=1e-14)
+        assert sharpness(est, X, y, sample_weight=sw, random_state=0) == pytest.approx(
+            sharpness(est, X[keep], y[keep], random_state=0)
+        )
+        land = loss_landscape(est, X, y, sample_weight=sw, n_points=3, random_state=0)
+        ref = loss_landscape(est, X[keep], y[keep], n_points=3, random_state=0)
+        np.testing.assert_allclose(land.losses, ref.losses, rtol=1e-12)
+    reg, X, y = reg_data
+    neg = np.tile([1.0, -1.0], len(X) // 2)
+    for fn in (MLPObjective, sharpness, loss_landscape):
+        with pytest.raises(ValueError, match="sample_weight must be non-negative"):
+            fn(reg, X, y, sample_weight=neg)
+        with pytest.raises(ValueError, match="at least one non-zero"):
+            fn(reg, X, y, sample_weight=np.zeros(len(X)))
+        with pytest.raises(ValueError, match="NaN"):
+            fn(reg, X, y, sample_weight=np.r_[np.nan, np.ones(len(X) - 1)])

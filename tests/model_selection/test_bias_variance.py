@@ -209,6 +209,7 @@ _finite = st.floats(-1e3, 1e3, allow_nan=False, allow_infinity=False)
 
 
 @settings(max_examples=60, deadline=None)
+@pytest.mark.filterwarnings("ignore:predictions has a single round")
 @given(data=st.data())
 def test_squared_error_identities_hold_exactly(data):
     n_rounds = data.draw(st.integers(1, 8))
@@ -235,6 +236,7 @@ def test_squared_error_identities_hold_exactly(data):
 
 
 @settings(max_examples=80, deadline=None)
+@pytest.mark.filterwarnings("ignore:predictions has a single round")
 @given(data=st.data())
 def test_zero_one_identities_hold_exactly(data):
     n_classes = data.draw(st.integers(1, 4))
@@ -780,3 +782,20 @@ def test_bad_predictions_are_reported():
         bias_variance_decomposition(_BadRegressor("nan"), X, y, X, y, n_rounds=2)
     with pytest.raises(ValueError, match=r"returned shape \(20, 2\) in round 0"):
         bias_variance_decomposition(_BadRegressor("2d"), X, y, X, y, n_rounds=2)
+
+
+def test_empty_test_set_and_single_round():
+    """Means over no test point are refused; one round warns (variance 0)."""
+    X = np.arange(20.0).reshape(-1, 2)
+    y = X.sum(1)
+    for loss in ("squared_error", "zero_one"):
+        with pytest.raises(ValueError, match="no test point"):
+            bias_variance_from_predictions(np.empty((3, 0)), [], loss=loss)
+    with pytest.raises(ValueError, match="X_test has no samples"):
+        bias_variance_decomposition(LinearRegression(), X, y, X[:0], y[:0], n_rounds=3)
+    with pytest.raises(ValueError, match="X_train has no samples"):
+        bias_variance_decomposition(LinearRegression(), X[:0], y[:0], X, y, n_rounds=3)
+    with pytest.warns(UserWarning, match="single round: the variance is 0"):
+        res = bias_variance_from_predictions([[1.0, 2.0, 4.0]], [1.0, 2.0, 3.0])
+    assert res.variance == 0.0
+    assert res.expected_loss == res.bias_squared == pytest.approx(1 / 3)
