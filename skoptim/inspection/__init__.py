@@ -8,7 +8,7 @@
   :func:`random_directions`.
 """
 
-from ._landscape import loss_landscape, random_directions
+from ._landscape import LossLandscape, loss_landscape, random_directions
 from ._sharpness import SharpnessResult, epsilon_sharpness, sharpness
 
 __all__ = [
@@ -16,5 +16,6 @@ __all__ = [
     "epsilon_sharpness",
     "SharpnessResult",
     "loss_landscape",
+    "LossLandscape",
     "random_directions",
 ]

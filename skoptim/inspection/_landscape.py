@@ -9,9 +9,41 @@ from sklearn.utils import Bunch, check_random_state
 
 from ._objective import MLPObjective, _float64_network_like, resolve_mlp
 
-__all__ = ["loss_landscape", "random_directions"]
+__all__ = ["LossLandscape", "loss_landscape", "random_directions"]
 
 _NORMALIZATIONS = ("filter", "layer", None)
+
+
+class LossLandscape(Bunch):
+    """What :func:`loss_landscape` returns: a :class:`~sklearn.utils.Bunch`.
+
+    Keys (also attributes): ``alphas``, ``betas`` (2-D only), ``losses``,
+    ``directions``, ``loss`` and ``params``, see :func:`loss_landscape`. Its
+    ``repr`` is a short summary; the arrays stay behind the attributes.
+    """
+
+    def __repr__(self) -> str:
+        losses = np.asarray(self["losses"])
+        alphas = np.asarray(self["alphas"])
+        dims = "surface" if losses.ndim == 2 else "curve"
+        finite = losses[np.isfinite(losses)]
+        lo = f"{finite.min():.6g}" if finite.size else "nan"
+        hi = f"{finite.max():.6g}" if finite.size else "nan"
+        arrays = ", ".join(
+            f"{k} {np.shape(self[k])}"
+            for k in ("alphas", "betas", "losses", "directions", "params")
+            if k in self
+        )
+        return "\n".join(
+            [
+                f"LossLandscape({dims}, n_points={alphas.shape[0]}, "
+                f"extent={alphas[-1]:.6g}, n_params={np.shape(self['params'])[0]})",
+                f"  loss at fitted weights = {self['loss']:.6g}",
+                f"  min loss on the grid   = {lo}",
+                f"  max loss on the grid   = {hi}",
+                f"  arrays: {arrays}",
+            ]
+        )
 
 
 def random_directions(
@@ -54,6 +86,16 @@ def random_directions(
     -------
     directions : ndarray of shape (n_directions, n_params)
         In the layout of ``estimator.params_``.
+
+    Raises
+    ------
+    TypeError
+        If ``estimator`` is not (a pipeline ending in) an skoptim MLP.
+    sklearn.exceptions.NotFittedError
+        If it is not fitted.
+    ValueError
+        If ``normalization`` is unknown or ``n_directions`` is not a positive
+        integer.
 
     References
     ----------
@@ -152,8 +194,12 @@ def loss_landscape(
     directions : ndarray of shape (n_directions, n_params), default=None
         Use these directions (in the layout of ``params_``) instead of random
         ones, e.g. the directions of an earlier call, or one from
-        :func:`random_directions` with other settings.
+        :func:`random_directions` with other settings. ``normalization``,
+        ``ignore_biases`` and ``random_state`` only shape random directions,
+        so giving them a non-default value together with ``directions`` is
+        an error rather than silently ignored.
     sample_weight : array-like of shape (n_samples,), default=None
+        Non-negative weights of the mean loss (a zero weight drops the row).
     include_penalty : bool, default=False
         Add the fitted regularizers' parameter penalties.
     random_state : int, RandomState instance or None, default=None
@@ -161,13 +207,28 @@ def loss_landscape(
 
     Returns
     -------
-    landscape : Bunch
-        ``alphas`` (n_points,), ``betas`` (n_points,, 2-D only), ``losses``
-        of shape (n_points,) or (n_points, n_points) with
-        ``losses[i, j]`` at ``(alphas[i], betas[j])``, ``directions``
-        (n_directions, n_params), ``loss`` (the loss at the fitted weights)
-        and ``params`` (the fitted weights, float64). For a contour plot
+    landscape : LossLandscape
+        A :class:`~sklearn.utils.Bunch` with a short ``repr``: ``alphas``
+        (n_points,), ``betas`` (n_points,, 2-D only), ``losses`` of shape
+        (n_points,) or (n_points, n_points) with ``losses[i, j]`` at
+        ``(alphas[i], betas[j])``, ``directions`` (n_directions, n_params),
+        ``loss`` (the loss at the fitted weights) and ``params`` (the fitted
+        weights, float64). For a contour plot
         of the surface, ``plt.contour(alphas, betas, losses.T)``.
+
+    Raises
+    ------
+    TypeError
+        If ``estimator`` is not (a pipeline ending in) an skoptim MLP, or
+        ``directions`` is given together with a non-default
+        ``normalization``, ``ignore_biases`` or ``random_state``.
+    sklearn.exceptions.NotFittedError
+        If it is not fitted.
+    ValueError
+        If ``n_directions``, ``extent``, ``n_points`` or ``normalization`` is
+        out of range, ``directions`` has the wrong shape, ``X``/``y`` do not
+        fit the network, ``sample_weight`` is negative, not finite, all zero
+        or of the wrong shape, or the network has layer-type regularizers.
 
     References
     ----------
@@ -205,6 +266,19 @@ def loss_landscape(
         raise ValueError(
             f"normalization must be one of {_NORMALIZATIONS}; got {normalization!r}."
         )
+    if directions is not None:
+        unused = {
+            "normalization": normalization != "filter",
+            "ignore_biases": ignore_biases is not True,
+            "random_state": random_state is not None,
+        }
+        named = [k for k, v in unused.items() if v]
+        if named:
+            raise TypeError(
+                f"loss_landscape: {', '.join(named)} only shape random directions "
+                "and would be ignored, since directions are given; drop "
+                f"{'it' if len(named) == 1 else 'them'} or pass directions=None."
+            )
     objective = MLPObjective(
         estimator,
         X,
@@ -248,7 +322,7 @@ def loss_landscape(
                 w += w0
                 losses[i, j] = objective(w)[0]
         extra = {"betas": alphas.copy()}
-    return Bunch(
+    return LossLandscape(
         alphas=alphas,
         losses=losses,
         directions=directions,

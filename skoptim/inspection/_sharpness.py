@@ -42,6 +42,26 @@ class SharpnessResult:
     n_evaluations: int
     subspace: np.ndarray | None = None
 
+    def __repr__(self) -> str:
+        space = (
+            "full space"
+            if self.subspace is None
+            else f"random subspace of {self.subspace.shape[1]} directions"
+        )
+        z = np.asarray(self.perturbation)
+        return "\n".join(
+            [
+                f"SharpnessResult({space}, n_params={z.shape[0]})",
+                f"  sharpness     = {self.sharpness:.6g} %",
+                f"  loss          = {self.loss:.6g}",
+                f"  max_loss      = {self.max_loss:.6g}",
+                f"  n_evaluations = {self.n_evaluations}",
+                f"  arrays: perturbation {z.shape} (max |z| = "
+                f"{(np.abs(z).max() if z.size else 0.0):.3g}), subspace "
+                f"{None if self.subspace is None else self.subspace.shape}",
+            ]
+        )
+
 
 def _check_positive(name, value, kind=Real):
     if (
@@ -113,6 +133,15 @@ def epsilon_sharpness(
     Returns
     -------
     result : SharpnessResult
+
+    Raises
+    ------
+    ValueError
+        If ``epsilon``, ``max_iter`` or ``n_directions`` is not positive,
+        ``w0`` is not 1-D, or ``fun(w0)`` is not finite or is <= -1 (the
+        measure divides by ``1 + f(w0)``).
+    TypeError
+        If ``fun`` is not callable.
 
     References
     ----------
@@ -245,7 +274,8 @@ def sharpness(
     max_iter : int, default=10
         L-BFGS-B iterations.
     sample_weight : array-like of shape (n_samples,), default=None
-        Weights of the mean loss.
+        Non-negative weights of the mean loss; a zero-weight row counts as a
+        missing row.
     include_penalty : bool, default=False
         Add the fitted regularizers' parameter penalties (L1, L2) to :math:`f`.
     random_state : int, RandomState instance or None, default=None
@@ -262,6 +292,12 @@ def sharpness(
         If ``estimator`` is not an skoptim MLP (or a pipeline ending in one).
     sklearn.exceptions.NotFittedError
         If it is not fitted.
+    ValueError
+        If ``epsilon``, ``max_iter`` or ``n_directions`` is not positive,
+        ``X``/``y`` do not fit the network, ``sample_weight`` is negative, not
+        finite, all zero or of the wrong shape, the network has layer-type
+        regularizers (batch normalisation), or the loss at the fitted weights
+        is not finite.
 
     See Also
     --------

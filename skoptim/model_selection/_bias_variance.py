@@ -32,6 +32,27 @@ _LOSSES = ("squared_error", "zero_one")
 _SEED_MAX = np.iinfo(np.int32).max
 
 
+def _fmt(value: Any) -> str:
+    """A scalar for a summary line: 6 significant digits, None as is."""
+    if value is None:
+        return "None"
+    return f"{float(value):.6g}"
+
+
+def _shape(value: Any) -> str:
+    return "None" if value is None else str(np.shape(value))
+
+
+def _summary(head: str, scalars: dict[str, Any], arrays: dict[str, Any]) -> str:
+    """A short multi-line repr: a header, one line per scalar, the array shapes."""
+    width = max(len(k) for k in scalars)
+    lines = [head]
+    lines += [f"  {k.ljust(width)} = {_fmt(v)}" for k, v in scalars.items()]
+    shapes = ", ".join(f"{k} {_shape(v)}" for k, v in arrays.items())
+    lines.append(f"  arrays: {shapes}")
+    return "\n".join(lines)
+
+
 def _readonly(a: np.ndarray) -> np.ndarray:
     a = np.asarray(a)
     a.setflags(write=False)
@@ -118,6 +139,24 @@ class SquaredErrorDecomposition:
     noise_per_sample: np.ndarray | None
     cross_term_per_sample: np.ndarray | None
     predictions: np.ndarray
+
+    def __repr__(self) -> str:
+        return _summary(
+            f"SquaredErrorDecomposition(loss='squared_error', "
+            f"n_rounds={self.n_rounds}, n_test={self.main_prediction.shape[0]})",
+            {
+                "expected_loss": self.expected_loss,
+                "bias_squared": self.bias_squared,
+                "variance": self.variance,
+                "noise": self.noise,
+                "cross_term": self.cross_term,
+            },
+            {
+                "main_prediction": self.main_prediction,
+                "*_per_sample": self.expected_loss_per_sample,
+                "predictions": self.predictions,
+            },
+        )
 
     @property
     def bias_term(self) -> float:
@@ -236,6 +275,27 @@ class ZeroOneDecomposition:
     noise_per_sample: np.ndarray | None
     net_noise_per_sample: np.ndarray | None
     predictions: np.ndarray
+
+    def __repr__(self) -> str:
+        return _summary(
+            f"ZeroOneDecomposition(loss='zero_one', n_rounds={self.n_rounds}, "
+            f"n_test={self.main_prediction.shape[0]})",
+            {
+                "expected_loss": self.expected_loss,
+                "bias": self.bias,
+                "variance": self.variance,
+                "net_variance": self.net_variance,
+                "unbiased_variance": self.unbiased_variance,
+                "biased_variance": self.biased_variance,
+                "noise": self.noise,
+                "net_noise": self.net_noise,
+            },
+            {
+                "main_prediction": self.main_prediction,
+                "*_per_sample": self.expected_loss_per_sample,
+                "predictions": self.predictions,
+            },
+        )
 
     @property
     def bias_term(self) -> float:

@@ -63,6 +63,28 @@ class BiasVarianceCurve:
     noise_term: np.ndarray | None
     results: tuple[SquaredErrorDecomposition | ZeroOneDecomposition, ...]
 
+    def __repr__(self) -> str:
+        n = len(self.param_range)
+        rows = list(range(n)) if n <= 10 else [*range(5), None, *range(n - 4, n)]
+        labels = [repr(v) for v in self.param_range]
+        width = max([len(self.param_name)] + [len(s) for s in labels])
+        cols = ["expected_loss", "bias_term", "variance_term"]
+        if self.noise_term is not None:
+            cols.append("noise_term")
+        lines = [
+            f"BiasVarianceCurve(param_name={self.param_name!r}, loss={self.loss!r}, "
+            f"n_values={n}, n_rounds={self.results[0].n_rounds})",
+            "  " + self.param_name.ljust(width) + "".join(f"{c:>15}" for c in cols),
+        ]
+        for i in rows:
+            if i is None:
+                lines.append("  ...")
+                continue
+            vals = "".join(f"{getattr(self, c)[i]:>15.6g}" for c in cols)
+            lines.append("  " + labels[i].ljust(width) + vals)
+        lines.append("  arrays: one entry per value; results: full decompositions")
+        return "\n".join(lines)
+
     def plot(
         self, ax: Any = None, *, xscale: str | None = None, show_noise: bool = True
     ) -> Any:
@@ -81,6 +103,13 @@ class BiasVarianceCurve:
         Returns
         -------
         ax : matplotlib Axes
+
+        Raises
+        ------
+        ImportError
+            If matplotlib is not installed.
+        ValueError
+            If ``xscale`` is not ``"linear"``, ``"log"`` or None.
         """
         try:
             import matplotlib.pyplot as plt
@@ -178,6 +207,15 @@ def bias_variance_curve(
     curve : BiasVarianceCurve
         Per-value arrays and the full decompositions; ``curve.plot()`` draws
         the U-curve with matplotlib.
+
+    Raises
+    ------
+    TypeError
+        If ``param_name`` is not a string, or as in
+        :func:`bias_variance_decomposition`.
+    ValueError
+        If ``param_name`` is not a parameter of ``estimator``,
+        ``param_range`` is empty, or as in :func:`bias_variance_decomposition`.
 
     References
     ----------

@@ -41,6 +41,26 @@ class MinimizeResult:
     n_iter: int
     state: dict
 
+    def __repr__(self) -> str:
+        x = np.asarray(self.x)
+        if x.size <= 6:
+            x_text = np.array2string(x, precision=6, separator=", ")
+        else:
+            x_text = f"array of shape {x.shape}"
+        keys = ", ".join(sorted(map(str, self.state)))
+        start = self.losses[0] if len(self.losses) else float("nan")
+        return "\n".join(
+            [
+                f"MinimizeResult(n_iter={self.n_iter}, n_params={x.size}, "
+                f"dtype={x.dtype})",
+                f"  fun        = {self.fun:.6g}",
+                f"  start loss = {start:.6g}",
+                f"  x          = {x_text}",
+                f"  arrays: path {np.shape(self.path)}, losses {np.shape(self.losses)}",
+                f"  state keys: {keys}",
+            ]
+        )
+
 
 def minimize(
     fun: Callable[[np.ndarray], tuple[float, np.ndarray]],
@@ -77,6 +97,13 @@ def minimize(
     FloatingPointError
         If the objective or gradient becomes non-finite (the step size is
         too large for this objective).
+    ValueError
+        If ``n_iter`` is not a positive integer, ``x0`` is not 1-D, ``fun``
+        returns a gradient of another shape, or ``optimizer`` is an unknown
+        alias.
+    TypeError
+        If ``fun`` is not callable or ``optimizer`` is neither an optimizer
+        nor an alias.
 
     Examples
     --------

@@ -85,9 +85,7 @@ def test_two_dimensional_surface_agrees_with_the_curves(clf_data):
     assert land.losses.shape == (7, 7) and land.betas.shape == (7,)
     assert land.directions.shape == (2, clf.params_.size)
     assert land.losses[3, 3] == land.loss
-    along_x = loss_landscape(
-        clf, X, y, n_points=7, directions=land.directions[:1], random_state=99
-    )
+    along_x = loss_landscape(clf, X, y, n_points=7, directions=land.directions[:1])
     np.testing.assert_allclose(land.losses[:, 3], along_x.losses, rtol=1e-12)
     along_y = loss_landscape(clf, X, y, n_points=7, directions=land.directions[1:])
     np.testing.assert_allclose(land.losses[3, :], along_y.losses, rtol=1e-12)
@@ -126,3 +124,16 @@ def test_unfitted_or_unsupported(reg_data):
         random_directions(MLPClassifier())
     with pytest.raises(ValueError, match="n_directions must be a positive integer"):
         random_directions(quiet_fit(MLPRegressor((2,), max_iter=2), X, y), 0)
+
+
+def test_keywords_that_would_be_ignored_with_given_directions_are_refused(clf_data):
+    clf, X, y = clf_data
+    d = loss_landscape(clf, X, y, n_points=3, random_state=0).directions
+    for kw in (
+        {"random_state": 99},
+        {"normalization": "layer"},
+        {"ignore_biases": False},
+    ):
+        (name,) = kw
+        with pytest.raises(TypeError, match=f"{name} only shape random directions"):
+            loss_landscape(clf, X, y, n_points=3, directions=d, **kw)

@@ -171,3 +171,63 @@ def test_curve_bad_input(data):
         bias_variance_curve(
             *args, param_name="max_depth", param_range=[1], loss="hinge"
         )
+
+
+def test_results_print_short_summaries():
+    """print() of a decomposition or curve is a summary, not 12,700 characters."""
+    rng = np.random.RandomState(0)
+    X = rng.uniform(-3, 3, size=(600, 1))
+    f = np.sin(X[:, 0])
+    y = f + rng.normal(scale=0.3, size=600)
+    res = bias_variance_decomposition(
+        DecisionTreeRegressor(max_depth=2),
+        X[:100],
+        y[:100],
+        X[100:],
+        y[100:],
+        y_test_true=f[100:],
+        n_rounds=30,
+        random_state=0,
+    )
+    text = repr(res)
+    assert len(text.splitlines()) <= 15 and len(text) < 800
+    assert "n_rounds=30, n_test=500" in text
+    for name in ("expected_loss", "bias_squared", "variance", "noise", "cross_term"):
+        assert f"{getattr(res, name):.6g}" in text, name
+    assert "predictions (30, 500)" in text
+    zo = bias_variance_decomposition(
+        DecisionTreeClassifier(max_depth=3),
+        X[:100],
+        y[:100] > 0,
+        X[100:],
+        y[100:] > 0,
+        loss="zero_one",
+        n_rounds=10,
+        random_state=0,
+    )
+    text = repr(zo)
+    assert len(text.splitlines()) <= 15 and len(text) < 800
+    for name in ("expected_loss", "bias", "net_variance", "biased_variance"):
+        assert f"{getattr(zo, name):.6g}" in text, name
+    assert "noise             = None" in text
+    curve = bias_variance_curve(
+        DecisionTreeRegressor(),
+        X[:100],
+        y[:100],
+        X[100:],
+        y[100:],
+        param_name="max_depth",
+        param_range=list(range(1, 15)),
+        n_rounds=3,
+        random_state=0,
+    )
+    lines = repr(curve).splitlines()
+    assert len(lines) <= 15
+    assert lines[0] == (
+        "BiasVarianceCurve(param_name='max_depth', loss='squared_error', "
+        "n_values=14, n_rounds=3)"
+    )
+    assert "  ..." in lines
+    assert lines[2].split()[0] == "1"
+    assert float(lines[2].split()[1]) == float(f"{curve.expected_loss[0]:.6g}")
+    assert lines[-2].split()[0] == "14"
