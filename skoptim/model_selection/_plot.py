@@ -55,6 +55,14 @@ def plot_splits(
     ax : matplotlib.axes.Axes
         The axes with the picture.
 
+    Raises
+    ------
+    ImportError
+        If matplotlib is not installed.
+    ValueError
+        If ``show_groups`` is not True, False or "auto", ``cv.split`` yields no
+        folds, or ``cv.split`` itself refuses the data (see the splitter).
+
     Examples
     --------
     >>> import numpy as np

@@ -150,8 +150,13 @@ class _TimeSeriesCV(BaseCrossValidator):
             number of samples or groups, a block or fold left without training
             or test rows), X's time index is not sorted, or (for
             :class:`GroupTimeSeriesSplit`) ``groups`` is missing, has missing
-            labels or a group that is not contiguous in time. The messages
-            name the parameter and the values.
+            labels or a group that is not contiguous in time. For
+            :class:`TimeWindowSplit` also: X has no time index or
+            ``time_column``, the times are missing, unsorted or neither
+            datetimes nor numbers, a window does not match the kind of times,
+            the training window is longer than the data, or no window position
+            has rows on both sides. The messages name the parameter and the
+            values.
         """
         if groups is not None and not self._reads_groups:
             warnings.warn(

@@ -619,6 +619,11 @@ class CombinatorialPurgedKFold(_PurgedCV):
         -------
         n_paths : int
             Equal to ``C(n_splits - 1, n_test_splits - 1)``.
+
+        Raises
+        ------
+        ValueError
+            If ``n_splits`` or ``n_test_splits`` is out of range.
         """
         self._check_sizes()
         return math.comb(self.n_splits - 1, self.n_test_splits - 1)
@@ -635,6 +640,11 @@ class CombinatorialPurgedKFold(_PurgedCV):
             ``paths[p, g]`` is the number of the split (in the order ``split``
             yields them) whose test predictions for group ``g`` belong to path
             ``p``.
+
+        Raises
+        ------
+        ValueError
+            If ``n_splits`` or ``n_test_splits`` is out of range.
         """
         self._check_sizes()
         paths = np.empty((self.get_n_paths(), self.n_splits), dtype=np.intp)
@@ -663,6 +673,12 @@ class CombinatorialPurgedKFold(_PurgedCV):
             ``paths[p]`` has one ``(split, rows)`` pair per group: the rows of
             that group and the split whose test predictions fill them on path
             ``p``. Concatenating the ``rows`` of a path gives every row once.
+
+        Raises
+        ------
+        ValueError
+            If ``n_splits`` or ``n_test_splits`` is out of range, or X has
+            fewer rows than ``n_splits``.
         """
         n_samples = len(X)
         self._check_sizes()

@@ -313,6 +313,11 @@ class TimeWindowSplit(_TimeSeriesCV):
         -------
         n_splits : int
             Number of folds.
+
+        Raises
+        ------
+        ValueError
+            If ``X`` is None, or in the cases listed under :meth:`split`.
         """
         if X is None:
             raise ValueError(
