@@ -40,8 +40,9 @@ def plot_splits(
     y : array-like of shape (n_samples,), default=None
         Target passed to ``cv.split``.
     groups : array-like of shape (n_samples,), default=None
-        Groups passed to ``cv.split`` (label end times for the purged
-        splitters); also drawn as a band when it holds group labels.
+        Group labels passed to ``cv.split`` (read by
+        :class:`GroupTimeSeriesSplit`; the purged splitters take their label
+        end times as ``label_end_times`` instead); also drawn as a band.
     ax : matplotlib.axes.Axes, default=None
         Axes to draw on; a new figure is created if None.
     show_groups : bool or "auto", default="auto"
@@ -60,7 +61,8 @@ def plot_splits(
     ImportError
         If matplotlib is not installed.
     ValueError
-        If ``show_groups`` is not True, False or "auto", ``cv.split`` yields no
+        If ``show_groups`` is not True, False or "auto" (or is True without
+        ``groups``), ``cv.split`` yields no
         folds, or ``cv.split`` itself refuses the data (see the splitter).
 
     Examples
@@ -120,6 +122,11 @@ def plot_splits(
         raise ValueError(
             f"plot_splits: show_groups must be True, False or 'auto', got "
             f"{show_groups!r}."
+        )
+    elif show_groups and groups is None:
+        raise ValueError(
+            "plot_splits: show_groups=True draws the groups band, but groups is "
+            "None; pass groups or leave show_groups='auto'."
         )
     if groups is not None and show_groups:
         codes = np.unique(np.asarray(groups), return_inverse=True)[1].reshape(-1)

@@ -10,6 +10,18 @@ time: row ``i`` is observed before row ``i + 1``.
 
 The purged splitters live in :mod:`skoptim.model_selection._split_purged` and the
 calendar-window splitter in :mod:`skoptim.model_selection._split_window`.
+
+What ``groups`` may carry
+-------------------------
+scikit-learn's tools pass one ``groups`` array to the splitter *and* read it
+themselves as **group labels**: :func:`~sklearn.model_selection.permutation_test_score`
+permutes ``y`` only within groups. So ``groups`` is safe only for real group
+labels, as :class:`GroupTimeSeriesSplit` reads them (a permutation test then
+permutes within each day, week, ...: a stricter null hypothesis). Anything
+else in ``groups`` is unsafe: the purged splitters' label end times (one
+unique value per sample, so nothing is permuted and p = 1) go to
+``label_end_times`` or ``horizon`` instead, and warn when passed as ``groups``;
+the splitters that do not read ``groups`` warn that they ignore it.
 """
 
 from __future__ import annotations
@@ -504,6 +516,13 @@ class GroupTimeSeriesSplit(_TimeSeriesCV):
     ``TimeSeriesSplit``: the test groups of successive folds are consecutive
     and end with the last group, and ``test_size`` defaults to
     ``n_groups // (n_splits + 1)``.
+
+    ``groups`` holds group labels, the meaning scikit-learn's tools give it:
+    :func:`~sklearn.model_selection.permutation_test_score` with the same
+    ``groups`` permutes ``y`` within each group (each day, week, ...), which
+    keeps the within-group structure under the null hypothesis. With one
+    sample per group nothing is permuted (p = 1), so give groups of several
+    rows.
 
     Parameters
     ----------

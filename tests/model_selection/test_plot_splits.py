@@ -51,6 +51,7 @@ def test_groups_band_and_existing_axes():
     assert [t.get_text() for t in ax.get_yticklabels()][-1] == "groups"
 
 
+@pytest.mark.filterwarnings("ignore:.*label end times passed as `groups`")
 def test_purged_label_end_times_are_not_drawn_as_groups():
     ends = np.arange(12) + 1
     ax = plot_splits(PurgedKFold(3), np.zeros((12, 1)), groups=ends)
@@ -59,6 +60,13 @@ def test_purged_label_end_times_are_not_drawn_as_groups():
     assert len(ax.get_images()) == 2
     with pytest.raises(ValueError, match="show_groups must be True, False or 'auto'"):
         plot_splits(PurgedKFold(3), np.zeros(12), groups=ends, show_groups="yes")
+    with pytest.raises(ValueError, match="show_groups=True .* groups is None"):
+        plot_splits(
+            PurgedKFold(3, label_end_times=ends), np.zeros(12), show_groups=True
+        )
+    # the recommended route: nothing travels as groups, nothing is drawn
+    ax = plot_splits(PurgedKFold(3, label_end_times=ends), np.zeros((12, 1)))
+    assert len(ax.get_images()) == 1
 
 
 def test_works_with_scikit_learn_splitters():
