@@ -27,10 +27,23 @@ _GROUPS_WARNING = (
 
 
 def _check_horizon(owner: str, horizon: Any):
-    """``('rows', int)`` or ``('time', pd.Timedelta)``; raise on anything else."""
+    """``('rows', int)`` or ``('time', Timedelta or DateOffset)``; else raise.
+
+    A time horizon of zero length comes back as ``('rows', 0)`` (no purging).
+    """
     if isinstance(horizon, numbers.Integral) and not isinstance(horizon, bool):
         _check_int(owner, "horizon", horizon, 0)
         return "rows", int(horizon)
+    if isinstance(horizon, pd.DateOffset) and not isinstance(horizon, pd.offsets.Tick):
+        ref = pd.Timestamp("2000-01-01")
+        if ref + horizon < ref:
+            raise ValueError(
+                f"{owner}: horizon must be a non-negative duration, got "
+                f"horizon={horizon!r}."
+            )
+        return ("time", horizon) if ref + horizon > ref else ("rows", 0)
+    if isinstance(horizon, pd.offsets.Tick):
+        horizon = pd.Timedelta(horizon)
     if isinstance(horizon, str | datetime.timedelta | np.timedelta64):
         try:
             delta = pd.Timedelta(horizon)
@@ -44,10 +57,11 @@ def _check_horizon(owner: str, horizon: Any):
                 f"{owner}: horizon must be a non-negative duration, got "
                 f"horizon={horizon!r}."
             )
-        return "time", delta
+        return ("time", delta) if delta > pd.Timedelta(0) else ("rows", 0)
     raise ValueError(
-        f"{owner}: horizon must be an integer >= 0 (rows) or a duration such as "
-        f"'5D' (time on X's DatetimeIndex), got {horizon!r} of type "
+        f"{owner}: horizon must be an integer >= 0 (rows), a duration such as "
+        "'5D' or a calendar offset such as pd.DateOffset(months=1) (time on X's "
+        f"DatetimeIndex), got {horizon!r} of type "
         f"{type(horizon).__name__}."
     )
 
@@ -143,8 +157,7 @@ def _label_ends(cv: Any, X: Any, groups: Any, routed: Any, n: int) -> np.ndarray
     owner = type(cv).__name__
     kind, horizon = _check_horizon(owner, cv.horizon)
     sources = {
-        f"horizon={cv.horizon!r}": horizon
-        != (0 if kind == "rows" else pd.Timedelta(0)),
+        f"horizon={cv.horizon!r}": kind == "time" or horizon != 0,
         "label_end_times (constructor)": cv.label_end_times is not None,
         "label_end_times (split argument / metadata)": routed is not None,
         "groups": groups is not None,

@@ -49,6 +49,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
+import pandas as pd
 from sklearn.utils import indexable
 
 from ._label_ends import _label_ends
@@ -223,11 +224,12 @@ class PurgedKFold(_PurgedCV):
         Number of folds. Must be at least 2.
     embargo : int, default=0
         Number of rows after each test period removed from training.
-    horizon : int or str or timedelta, default=0
+    horizon : int, str, timedelta or pandas DateOffset, default=0
         Label horizon. An integer counts rows: the label of sample ``i`` ends
         at row ``i + horizon``. A duration (``"5D"``, ``"6h"``,
-        ``pd.Timedelta``) counts time on X's ``DatetimeIndex``: the label ends
-        at ``X.index[i] + horizon``. ``0`` means labels do not overlap (no
+        ``pd.Timedelta``) or a calendar offset (``pd.DateOffset(months=12)``)
+        counts time on X's ``DatetimeIndex``: the label ends at
+        ``X.index[i] + horizon``. ``0`` means labels do not overlap (no
         purging, unless ``label_end_times`` is given).
     label_end_times : pandas Series or array-like of shape (n_samples,), \
             default=None
@@ -290,7 +292,7 @@ class PurgedKFold(_PurgedCV):
         self,
         n_splits: int = 5,
         embargo: int = 0,
-        horizon: int | str | datetime.timedelta = 0,
+        horizon: int | str | datetime.timedelta | pd.DateOffset = 0,
         label_end_times: Any = None,
     ):
         self.n_splits = n_splits
@@ -402,7 +404,7 @@ class CombinatorialPurgedKFold(_PurgedCV):
         n_splits: int = 6,
         n_test_splits: int = 2,
         embargo: int = 0,
-        horizon: int | str | datetime.timedelta = 0,
+        horizon: int | str | datetime.timedelta | pd.DateOffset = 0,
         label_end_times: Any = None,
     ):
         self.n_splits = n_splits

@@ -381,6 +381,20 @@ def test_time_horizon_equals_end_times():
         folds(PurgedKFold(3, horizon=1.5), X)
     with pytest.raises(ValueError, match="non-negative duration"):
         folds(PurgedKFold(3, horizon="-1D"), X)
+    with pytest.raises(ValueError, match="non-negative duration"):
+        folds(PurgedKFold(3, horizon=pd.DateOffset(months=-1)), X)
+    # zero-length time horizons purge nothing, like horizon=0
+    for zero in ("0D", pd.Timedelta(0), pd.offsets.Hour(0)):
+        assert folds(PurgedKFold(3, horizon=zero), X) == folds(BlockedKFold(3), X)
+        assert ends(PurgedKFold, X, idx, 3, horizon=zero) == folds(BlockedKFold(3), X)
+    # a calendar offset: labels end at the next month start (2024-02-01)
+    days = pd.DataFrame(
+        {"a": np.zeros(40)}, index=pd.date_range("2024-01-15", periods=40)
+    )
+    # fold 0 tests rows 0-19 (Jan 15 - Feb 3): labels end Feb 1 (Jan rows) and
+    # Mar 1 (Feb rows) -> every later row is purged: no training rows
+    with pytest.raises(ValueError, match="fold 0 .* no training rows"):
+        folds(PurgedKFold(2, horizon=pd.offsets.MonthBegin(1)), days)
 
 
 def test_permutation_test_score_with_label_end_times_is_sane():

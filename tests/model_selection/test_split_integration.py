@@ -265,6 +265,9 @@ def test_co2_shuffled_kfold_is_optimistic():
     for name, value in honest.items():
         assert shuffled < 0.97 * value, (name, shuffled, value)
     assert honest["PurgedKFold"] == pytest.approx(honest["PurgedKFold(t1)"])
+    # a calendar horizon on the month index says the same as t1
+    by_offset = PurgedKFold(5, embargo=lags, horizon=pd.DateOffset(months=horizon))
+    assert rmse(by_offset, X, y) == pytest.approx(honest["PurgedKFold(t1)"])
 
 
 def test_example_runs(monkeypatch, capsys):
