@@ -34,7 +34,9 @@ def _check_horizon(owner: str, horizon: Any):
     if isinstance(horizon, numbers.Integral) and not isinstance(horizon, bool):
         _check_int(owner, "horizon", horizon, 0)
         return "rows", int(horizon)
-    if isinstance(horizon, pd.DateOffset) and not isinstance(horizon, pd.offsets.Tick):
+    if isinstance(horizon, pd.offsets.BaseOffset) and not isinstance(
+        horizon, pd.offsets.Tick
+    ):
         ref = pd.Timestamp("2000-01-01")
         if ref + horizon < ref:
             raise ValueError(

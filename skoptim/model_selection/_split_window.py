@@ -65,7 +65,11 @@ def _as_window(owner: str, name: str, value: Any, numeric: bool, allow_zero: boo
                 f"{name}={value!r}."
             )
         return value
-    if isinstance(value, pd.DateOffset):
+    if isinstance(value, pd.offsets.Tick):  # fixed length: exact arithmetic
+        window = pd.Timedelta(value)
+    elif isinstance(value, pd.offsets.Day):
+        window = pd.Timedelta(days=value.n)
+    elif isinstance(value, pd.offsets.BaseOffset):
         window = value
     elif isinstance(value, str):
         window = _parse_window_string(owner, name, value)
@@ -98,7 +102,7 @@ def _window_folds(times, first, last, start0, train_w, test_w, step, gap, expand
     such offsets are at least an hour long.
     """
     n = len(times)
-    arithmetic = not isinstance(step, pd.DateOffset)
+    arithmetic = not isinstance(step, pd.offsets.BaseOffset)
     exact = not _is_numeric_times(times)  # Timedelta arithmetic is exact
     folds = []
     n_visited = 0

@@ -736,6 +736,15 @@ def test_time_window_jumps_over_empty_positions(monkeypatch):
     assert got == [(r(k, 300 + k), [300 + k]) for k in range(65)]
     # one visit per fold plus at most one landing per jump (65 * 1440 before)
     assert visited[0] <= 2 * 65 + 1
+    # fixed-length offset objects jump the same way
+    by_offsets = TimeWindowSplit(pd.offsets.Day(300), pd.offsets.Minute(1))
+    assert folds(by_offsets, X) == got
+    assert visited[-1] == visited[0]
+    # 30 s steps: each day is in two 1-min windows (from d - 30 s and from d)
+    half = folds(TimeWindowSplit("300D", "1min", step=pd.offsets.Second(30)), X)
+    assert len(half) == 1 + 2 * 64
+    # from day 301 - 30 s and from day 301: the same rows
+    assert half[1] == half[2] == (r(1, 301), [301])
     # rolling training window over a hole: positions are jumped until the
     # training window reaches the first row after the hole
     times = np.concatenate([np.arange(10.0), 1000.0 + np.arange(10.0)])
