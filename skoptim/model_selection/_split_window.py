@@ -151,7 +151,11 @@ class TimeWindowSplit(_TimeSeriesCV):
     Folds are generated while ``s_k`` is not later than the last time stamp, so
     the last test window may be cut short by the end of the data; a window
     position whose training or test window holds no rows (a hole in the data)
-    is skipped, and ``get_n_splits(X)`` counts only the folds produced.
+    is skipped, and ``get_n_splits(X)`` counts only the folds produced. With a
+    fixed-length step (a duration or a number) empty positions are jumped over
+    arithmetically rather than visited one by one, so a test window much
+    shorter than the sampling interval (``test_window="1min"`` on daily rows)
+    costs time in proportion to the folds, not to ``span / step``.
 
     Numeric times (e.g. seconds or fractional years in a column) work the same
     way with numeric window lengths.
