@@ -9,6 +9,7 @@
 """
 
 from ._landscape import loss_landscape, random_directions
+from ._plot import LossLandscapeDisplay
 from ._sharpness import SharpnessResult, epsilon_sharpness, sharpness
 
 __all__ = [
@@ -17,4 +18,5 @@ __all__ = [
     "SharpnessResult",
     "loss_landscape",
     "random_directions",
+    "LossLandscapeDisplay",
 ]
