@@ -44,7 +44,9 @@ class CVSplitDisplay:
         The folds.
     groups_image_ : AxesImage or None
         The group band.
-    legend_ : Legend
+    legend_ : Legend or None
+    legend_handles_ : list of Patch
+        Train, test and left-out patches, for a figure legend.
 
     Examples
     --------
@@ -76,6 +78,7 @@ class CVSplitDisplay:
         show_groups: bool | str = "auto",
         name: str | None = None,
         ax: Any = None,
+        legend: bool = True,
     ) -> CVSplitDisplay:
         """Draw the folds that ``cv.split(X, y, groups)`` yields.
 
@@ -97,6 +100,9 @@ class CVSplitDisplay:
             Title; default the splitter's class name.
         ax : matplotlib Axes, default=None
             Axes to draw on; a new figure if None.
+        legend : bool, default=True
+            Draw the legend (turn off when drawing many splitters, and use
+            ``display.legend_handles_`` for one figure legend).
 
         Returns
         -------
@@ -130,9 +136,11 @@ class CVSplitDisplay:
         disp = cls(
             masks=np.vstack(rows), group_codes=codes, name=name or type(cv).__name__
         )
-        return disp.plot(ax=ax)
+        return disp.plot(ax=ax, legend=legend)
 
-    def plot(self, ax: Any = None, *, max_ticks: int | None = None) -> CVSplitDisplay:
+    def plot(
+        self, ax: Any = None, *, max_ticks: int | None = None, legend: bool = True
+    ) -> CVSplitDisplay:
         """Draw the folds.
 
         Parameters
@@ -143,6 +151,8 @@ class CVSplitDisplay:
         max_ticks : int, default=None
             Most split numbers to label on the y axis; None fits as many as
             the Axes' height holds without overlap.
+        legend : bool, default=True
+            Draw the legend beside the Axes.
 
         Returns
         -------
@@ -203,8 +213,12 @@ class CVSplitDisplay:
         handles = [
             Patch(color=c, label=lab) for c, lab in zip(_COLORS, _LABELS, strict=True)
         ]
+        self.legend_handles_ = handles[1:] + handles[:1]
+        self.legend_ = None
+        if not legend:
+            return self
         self.legend_ = ax.legend(
-            handles=handles[1:] + handles[:1],
+            handles=self.legend_handles_,
             loc="upper left",
             bbox_to_anchor=(1.01, 1.0),
             fontsize=8,
