@@ -12,18 +12,20 @@ from ._landscape import loss_landscape
 
 __all__ = ["LossLandscapeDisplay"]
 
+_BASIN_COLORS = ("#ff7f0e", "#e377c2", "#17becf", "#d62728", "#ffffff")
+
 
 class LossLandscapeDisplay:
     r"""1-D or 2-D filter-normalised slices of the loss around fitted minima.
 
     A 1-D display draws the loss along one direction for each network, all on
-    one Axes. A 2-D display draws, by default, one filled-contour panel per
-    network with the same log-spaced levels, and overlays on every panel the
-    outline of each network's basin (where the loss has risen by
-    ``basin_rise`` above its minimum), so a sharp minimum's small basin
-    stands out against a flat one's. :func:`~skoptim.inspection.loss_landscape`
-    computes the slices; use :meth:`from_estimator`. The constructor only
-    stores them.
+    one Axes. A 2-D display draws one filled-contour panel per network of the
+    loss's rise above that network's own minimum, with the same log-spaced
+    levels for all, and overlays on every panel the outline of each
+    network's basin (where the loss has risen by ``basin_rise``), so a sharp
+    minimum's small basin stands out against a flat one's.
+    :func:`~skoptim.inspection.loss_landscape` computes the slices; use
+    :meth:`from_estimator`. The constructor only stores them.
 
     Parameters
     ----------
@@ -50,6 +52,8 @@ class LossLandscapeDisplay:
         The 2-D filled contours, one per network.
     basins_ : list of QuadContourSet
         The basin outlines drawn on the 2-D panels.
+    legend_ : Legend or None
+        The figure legend of the basin outlines (2-D).
 
     Examples
     --------
@@ -183,7 +187,7 @@ class LossLandscapeDisplay:
         basin_rise : float, default=None
             The basin outline (2-D) is the contour where the loss equals the
             network's minimum plus ``basin_rise``. None uses the median over
-            networks of (largest loss in the slice − minimum) / 4.
+            networks of (largest loss in the slice − minimum) / 8.
         logy : bool, default=False
             Log-scale the loss axis (1-D).
 
@@ -205,6 +209,7 @@ class LossLandscapeDisplay:
         labels = self.labels or [f"model {i}" for i in range(n)]
         alphas = np.asarray(self.alphas, dtype=float)
         self.lines_, self.contours_, self.basins_ = [], [], []
+        self.legend_ = None
         if losses[0].ndim == 1:
             if ax is None:
                 _, ax = plt.subplots(figsize=(6, 4.2), layout="constrained")
@@ -237,56 +242,65 @@ class LossLandscapeDisplay:
                     )
             self.axes_ = axs
             minima = [float(s.min()) for s in losses]
+            rises = [s - m for s, m in zip(losses, minima, strict=True)]
+            top = max(float(r.max()) for r in rises)
             if basin_rise is None:
-                basin_rise = float(
-                    np.median(
-                        [s.max() - m for s, m in zip(losses, minima, strict=True)]
-                    )
-                    / 4
-                )
+                basin_rise = float(np.median([r.max() for r in rises])) / 8
             if not basin_rise > 0:
                 raise ValueError(f"basin_rise must be positive; got {basin_rise!r}.")
-            lo = min(minima)
-            hi = max(s.max() for s in losses)
-            levels = lo + np.geomspace(max((hi - lo) * 1e-3, 1e-12), hi - lo, n_levels)
-            levels = np.concatenate([[lo], levels])
+            if top <= 0:
+                top = basin_rise
+            levels = np.concatenate(
+                [[0.0], np.geomspace(max(top * 1e-3, 1e-15), top, n_levels)]
+            )
+            from matplotlib.colors import BoundaryNorm
             from matplotlib.lines import Line2D
 
-            handles = []
-            for k, (a, loss, lab) in enumerate(zip(axs, losses, labels, strict=True)):
+            norm = BoundaryNorm(levels, 256)
+            for k, (a, rise, lab) in enumerate(zip(axs, rises, labels, strict=True)):
                 cs = a.contourf(
-                    alphas, betas, loss.T, levels=levels, cmap="viridis", extend="max"
+                    alphas, betas, rise.T, levels=levels, cmap="viridis", norm=norm
                 )
                 self.contours_.append(cs)
                 a.plot(0, 0, "w+", ms=10, mew=2)
-                a.set(title=lab, xlabel="α")
+                a.set_xlabel("α")
+                a.set_title(lab, color=_BASIN_COLORS[k % len(_BASIN_COLORS)])
                 if k == 0:
                     a.set_ylabel("β")
-                for j, (other, m) in enumerate(zip(losses, minima, strict=True)):
+                for j, other in enumerate(rises):
                     self.basins_.append(
                         a.contour(
                             alphas,
                             betas,
                             other.T,
-                            levels=[m + basin_rise],
-                            colors=[f"C{(j + 1) % 10}"],
-                            linewidths=2,
+                            levels=[basin_rise],
+                            colors=[_BASIN_COLORS[j % len(_BASIN_COLORS)]],
+                            linewidths=2.5 if j == k else 1.5,
                             linestyles="-" if j == k else "--",
                         )
                     )
-            for j, lab in enumerate(labels):
-                handles.append(
-                    Line2D(
-                        [],
-                        [],
-                        color=f"C{(j + 1) % 10}",
-                        lw=2,
-                        label=f"{lab}: loss = min + {basin_rise:.3g}",
-                    )
+            handles = [
+                Line2D(
+                    [],
+                    [],
+                    color=_BASIN_COLORS[j % len(_BASIN_COLORS)],
+                    lw=2,
+                    label=f"{lab}: loss = its minimum + {basin_rise:.3g}",
                 )
-            axs[-1].legend(handles=handles, fontsize=7, loc="lower right")
-            axs[0].figure.colorbar(
-                self.contours_[0], ax=list(axs), label="loss", format="%.3g"
+                for j, lab in enumerate(labels)
+            ]
+            fig = axs[0].figure
+            fig.colorbar(
+                self.contours_[0],
+                ax=list(axs),
+                label="loss − the network's minimum",
+                format="%.2g",
+            )
+            self.legend_ = fig.legend(
+                handles=handles,
+                loc="outside lower center",
+                ncols=min(n, 3),
+                fontsize=8,
             )
         self.ax_ = self.axes_[0]
         self.figure_ = self.ax_.figure
