@@ -266,8 +266,15 @@ class PredictionIntervalDisplay:
                 xs, mean[order], color="C0", lw=2, label="bagged mean"
             )
             if y is not None:
+                many = len(y) > 500  # keep the bands visible under many dots
                 self.scatter_ = ax.scatter(
-                    x, y, s=6, color="0.35", zorder=3, label="observed"
+                    x,
+                    y,
+                    s=3 if many else 6,
+                    alpha=0.4 if many else 0.8,
+                    color="0.2",
+                    zorder=3,
+                    label="observed",
                 )
             ax.set(xlabel=self.xlabel, ylabel="y")
         else:
