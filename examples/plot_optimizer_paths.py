@@ -8,12 +8,12 @@ Rosenbrock's function :math:`f(x, y) = (1 - x)^2 + 100\\,(y - x^2)^2` and
 takes the same number of steps through :func:`skoptim.optimizers.minimize`,
 which records each iterate. :class:`skoptim.optimizers.OptimizerPathDisplay`
 draws one panel per optimizer over the same log-spaced contours, so no path
-hides another. The panels show the lecture's points: plain SGD crawls down
-the valley floor; heavy-ball momentum builds speed but zig-zags across the
-valley; Nesterov's look-ahead makes its first steps larger, then damps the
-oscillation sooner and ends closest to the minimum of the first-order methods; the adaptive
-methods rescale each coordinate (Adagrad slows down as its squared gradients
-pile up, RMSprop and Adadelta do not); L-BFGS's curvature model and line
+hides another. The panels show the lecture's points: plain SGD crawls down the
+valley floor; heavy-ball momentum builds speed but zig-zags across the valley;
+Nesterov's look-ahead makes its first steps larger, then damps the oscillation
+sooner and ends closest to the minimum of the first-order methods; the
+adaptive methods rescale each coordinate (Adagrad slows down as its squared
+gradients pile up, see the Adagrad example); L-BFGS's curvature model and line
 search reach the minimum in a few dozen steps.
 
 Run it as a script to save the figure (``--output DIR`` picks the folder).

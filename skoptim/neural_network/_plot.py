@@ -74,6 +74,9 @@ class TrainingCurveDisplay:
         The best-epoch lines and dots.
     stop_markers_ : list of Line2D
         One cross per network at its last epoch.
+    legend_ : Legend or None
+        The legend of the loss panel (beside the panels for several networks
+        on a figure of the display's own).
 
     Examples
     --------
@@ -233,6 +236,8 @@ class TrainingCurveDisplay:
                     f"No data for the {p!r} panel: it needs validation data "
                     "(score) or a network with learning_rate_curve_ (learning_rate)."
                 )
+        own_figure = ax is None
+        self.legend_ = None
         if ax is None:
             fig, axs = plt.subplots(
                 1,
@@ -316,5 +321,10 @@ class TrainingCurveDisplay:
                 extra.append(
                     Line2D([], [], marker="o", ls=":", color="0.3", label="best epoch")
                 )
-            loss_ax.legend(handles=handles + extra, fontsize=8)
+            if own_figure and n > 1:  # many entries: beside the panels
+                self.legend_ = self.figure_.legend(
+                    handles=handles + extra, loc="outside right upper", fontsize=8
+                )
+            else:
+                self.legend_ = loss_ax.legend(handles=handles + extra, fontsize=8)
         return self
