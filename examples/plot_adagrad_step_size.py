@@ -1,7 +1,7 @@
 """
-=====================================================================
+=============================================================
 Adagrad's step size dies out; RMSprop's and Adadelta's do not
-=====================================================================
+=============================================================
 
 Adagrad divides each coordinate's step by the square root of the **sum** of
 all its past squared gradients,

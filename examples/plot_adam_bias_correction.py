@@ -1,7 +1,7 @@
 """
-==============================================
+=========================================
 Adam's bias correction in the first steps
-==============================================
+=========================================
 
 Adam keeps exponential moving averages of the gradient and of its square,
 

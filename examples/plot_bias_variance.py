@@ -1,7 +1,7 @@
 """
-=========================================
+========================================
 Bias–variance decomposition and U-curves
-=========================================
+========================================
 
 The expected test error of a learning algorithm splits into a bias term (how
 far the average model is from the truth), a variance term (how much the model

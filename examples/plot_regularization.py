@@ -1,7 +1,7 @@
 """
-=====================================================
+=================================================
 Regularizers: training and validation loss curves
-=====================================================
+=================================================
 
 A wide network trained on 100 noisy samples memorises them: its training loss
 goes to zero while the loss on held-out data, after falling for some twenty

@@ -1,7 +1,7 @@
 """
-===========================================================
+====================================================
 Sharp and flat minima: batch size, sharpness and SAM
-===========================================================
+====================================================
 
 Keskar et al. (2017) observed that networks trained with large batches end in
 *sharper* minima of the training loss than those trained with small batches,
