@@ -102,7 +102,7 @@ fig, axes = plt.subplots(
 )
 reference = fitted["none"].validation_loss_curve_
 for ax, (name, est) in zip(axes.ravel(), fitted.items(), strict=True):
-    TrainingCurveDisplay.from_estimator(est, ax=ax)
+    disp = TrainingCurveDisplay.from_estimator(est, ax=ax)
     if name != "none":
         ax.plot(
             np.arange(1, len(reference) + 1),
@@ -114,10 +114,12 @@ for ax, (name, est) in zip(axes.ravel(), fitted.items(), strict=True):
         )
     ax.set_title(f"{name}\nval. accuracy {est.score(X_val, y_val):.2f}", fontsize=10)
     ax.set_ylim(0, 1.0)
+    if name == "EarlyStopping(10)":  # its legend has every kind of mark
+        handles = list(disp.legend_.legend_handles)
     ax.get_legend().remove()
     ax.label_outer()
-handles, labels = axes[0, 1].get_legend_handles_labels()
-fig.legend(handles, labels, loc="outside lower center", ncols=len(labels))
+handles += axes[0, 1].get_legend_handles_labels()[0][-1:]  # "validation, none"
+fig.legend(handles=handles, loc="outside lower center", ncols=len(handles))
 fig.savefig(args.output / "regularization_curves.png", dpi=70)
 
 # %%
