@@ -162,6 +162,7 @@ theory = {
     "m corrected, v not": 1 / np.sqrt(1 - b2**t),
 }
 fig, (left, right) = plt.subplots(1, 2, figsize=(12, 4.5), layout="constrained")
+steps, fine_tuning = {}, {}
 for k, (name, flags) in enumerate(VARIANTS.items()):
     flat = minimize(slope, [0.0, 0.0], MyAdam(LR, **flags), n_iter=N_STEPS)
     step = np.abs(np.diff(flat.path[:, 0])) / LR
@@ -174,6 +175,7 @@ for k, (name, flags) in enumerate(VARIANTS.items()):
         warnings.simplefilter("ignore", ConvergenceWarning)
         net.fit(X, y)
     losses = [trained.loss_curve_[-1], *net.loss_curve_[-N_STEPS:]]
+    steps[name], fine_tuning[name] = step, np.array(losses)
     right.plot(np.arange(N_STEPS + 1), losses, "o-", ms=2, color=f"C{k}", label=name)
     print(
         f"{name:22s} first step {step[0]:5.2f} x lr; fine-tuning: highest loss "

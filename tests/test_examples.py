@@ -37,6 +37,101 @@ FIGURES = {
 QUICK = {"plot_optimizer_paths.py": ["--n-iter", "60"]}
 
 
+# -- what each example claims, checked on the namespace of its run ----------
+def _claims_adagrad(ns):
+    runs, jump = ns["runs"], ns["JUMP"]
+    adagrad, rmsprop = runs["Adagrad"][0][:, 0], runs["RMSprop"][0][:, 0]
+    assert adagrad[-1] < 0.2 * adagrad[9]  # dies out ...
+    assert rmsprop[-1] > 0.5 * rmsprop[9]  # ... where the moving average does not
+    assert runs["Adadelta"][0][-1, 0] > 0.5 * runs["Adadelta"][0][9, 0]
+    # after the jump, Adagrad is the slowest back to the new minimum
+    after = {name: run[1][jump + 50] for name, run in runs.items()}
+    assert after["Adagrad"] > 2 * max(after["RMSprop"], after["Adadelta"])
+
+
+def _claims_adam(ns):
+    import numpy as np
+
+    assert np.allclose(ns["mine"].path, ns["ref"].path)  # the protocol Adam is Adam
+    steps, fine = ns["steps"], ns["fine_tuning"]
+    corrected, none, half = (steps[k] for k in ns["VARIANTS"])
+    np.testing.assert_allclose(corrected, 1.0, rtol=1e-6)
+    np.testing.assert_allclose(none[0], 0.1 / np.sqrt(1 - 0.999), rtol=1e-6)
+    np.testing.assert_allclose(half[0], 1 / np.sqrt(1 - 0.999), rtol=1e-6)
+    start = fine["Adam (bias-corrected)"][0]
+    assert fine["Adam (bias-corrected)"].max() <= start * (1 + 1e-9)
+    assert fine["no correction"].max() > 3 * start
+    assert fine["m corrected, v not"].max() > 100 * start
+
+
+def _claims_bagging(ns):
+    coverage = ns["held_out"].coverage_
+    assert abs(coverage["interval"] - 0.9) < 0.04  # jackknife+ is calibrated
+    assert coverage["spread"] < coverage["interval"] - 0.2  # the spread is not
+    std = ns["wide"].y_std
+    assert std[-1] > 3 * std[200]  # wider off the data
+    assert ns["gb_errors"][-1] < 0.5 * ns["single_error"]
+    # AdaBoost stopped early, on a round no better than chance
+    assert ns["n_ada"] < ns["N_STAGES"]
+    assert (ns["adaboost"].estimator_errors_[: ns["n_ada"]] < 0.5).all()
+
+
+def _claims_bias_variance(ns):
+    fresh, boot = ns["fresh"], ns["boot"]
+    # independent training sets: bias falls and variance rises with depth
+    assert fresh.bias_term[-1] < 0.1 * fresh.bias_term[0]
+    assert fresh.variance_term[-1] > 2 * fresh.variance_term[3]
+    # bootstraps of one set: bias² rises again for deep trees (the artefact),
+    # and the deep trees' variance is smaller than over independent sets
+    assert boot.bias_term[-1] > 2 * boot.bias_term[3]
+    assert boot.variance_term[-1] < fresh.variance_term[-1]
+
+
+def _claims_optimizer_paths(ns):
+    for res in ns["results"].values():
+        assert res.path.shape[1] == 2
+        assert res.losses[-1] < res.losses[0]
+    assert len(ns["disp"].axes_) == len(ns["OPTIMIZERS"])  # small multiples
+
+
+def _claims_regularization(ns):
+    fitted = dict(ns["fitted"])
+    none = fitted.pop("none").validation_loss_curve_
+    assert none[-1] > 1.5 * min(none)  # the unregularised network overfits
+    for name, est in fitted.items():
+        final = getattr(est, "best_validation_loss_", est.validation_loss_curve_[-1])
+        assert final < 0.8 * none[-1], name
+    assert fitted["EarlyStopping(10)"].n_iter_ < 200
+
+
+def _claims_sharpness(ns):
+    assert ns["ratio_batch"].min() > 1  # full batch sharper, every seed
+    assert ns["ratio_sam"].max() < 1  # SAM flatter, every seed
+
+
+def _claims_time_series(ns):
+    table, truth = ns["table"], ns["truth"]
+    for model in ns["models"]:
+        estimates = table[model]
+        assert estimates.idxmin() == "shuffled KFold"
+        # every scheme is below the truth, shuffled K-fold furthest
+        gaps = truth[model] - estimates
+        assert gaps.idxmax() == "shuffled KFold"
+    assert table["5-NN"]["shuffled KFold"] < 0.2 * truth["5-NN"]
+
+
+CLAIMS = {
+    "plot_adagrad_step_size.py": _claims_adagrad,
+    "plot_adam_bias_correction.py": _claims_adam,
+    "plot_bagging_boosting.py": _claims_bagging,
+    "plot_bias_variance.py": _claims_bias_variance,
+    "plot_optimizer_paths.py": _claims_optimizer_paths,
+    "plot_regularization.py": _claims_regularization,
+    "plot_sharpness_sam.py": _claims_sharpness,
+    "plot_time_series_cv.py": _claims_time_series,
+}
+
+
 def _load(name):
     spec = importlib.util.spec_from_file_location(name, EXAMPLES / f"{name}.py")
     mod = importlib.util.module_from_spec(spec)
@@ -62,6 +157,7 @@ def _run(name, argv, monkeypatch, cwd):
 
 def test_every_gallery_example_is_listed():
     assert sorted(FIGURES) == GALLERY
+    assert sorted(CLAIMS) == GALLERY
 
 
 @pytest.mark.parametrize("name", GALLERY)
@@ -81,10 +177,11 @@ def test_example_is_a_gallery_script(name):
 
 
 @pytest.mark.parametrize("name", GALLERY)
-def test_example_writes_its_figures(name, tmp_path, monkeypatch):
+def test_example_writes_its_figures_and_its_claims_hold(name, tmp_path, monkeypatch):
     out, cwd = tmp_path / "figures", tmp_path / "cwd"
     cwd.mkdir()
-    _run(name, ["--output", str(out), *QUICK.get(name, [])], monkeypatch, cwd)
+    ns = _run(name, ["--output", str(out), *QUICK.get(name, [])], monkeypatch, cwd)
+    CLAIMS[name](ns)
     for figure in FIGURES[name]:
         path = out / figure
         assert path.exists(), f"{name} did not write {figure}"
