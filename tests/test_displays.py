@@ -429,3 +429,27 @@ def test_loss_landscape_2d_panels_and_basins(two_nets):
         disp.plot(ax=axs)
     with pytest.raises(ValueError, match="basin_rise"):
         disp.plot(basin_rise=-1.0)
+
+
+def test_prediction_interval_dataframe_feature_by_name(bag):
+    pd = pytest.importorskip("pandas")
+    reg, X, y = bag
+    frame = pd.DataFrame({"x": X[:, 0]})
+    reg_df = BaggingRegressor(n_estimators=15, random_state=0).fit(
+        frame, np.sin(X[:, 0])
+    )
+    disp = PredictionIntervalDisplay.from_estimator(reg_df, frame, y, feature="x")
+    assert disp.xlabel == "x"
+    np.testing.assert_array_equal(disp.x, X[:, 0])
+
+
+def test_displays_do_not_change_the_estimators(two_nets, moons):
+    """A Display draws results; fitting state and data stay as they were."""
+    nets, X, y = two_nets
+    params = [net.params_.copy() for net in nets]
+    X_before = X.copy()
+    LossLandscapeDisplay.from_estimator(nets, X, y, n_directions=2, n_points=3)
+    TrainingCurveDisplay.from_estimator(nets)
+    for net, p in zip(nets, params, strict=True):
+        np.testing.assert_array_equal(net.params_, p)
+    np.testing.assert_array_equal(X, X_before)
