@@ -418,7 +418,11 @@ class BiasVarianceDisplay:
         numeric = all(
             isinstance(v, numbers.Real) and not isinstance(v, bool) for v in values
         )
-        x = np.asarray(values, float) if numeric else np.arange(len(values), dtype=float)
+        x = (
+            np.asarray(values, float)
+            if numeric
+            else np.arange(len(values), dtype=float)
+        )
         if xscale is None:
             xscale = "linear"
             if numeric and np.all(x > 0) and x.max() / x.min() > 100:
