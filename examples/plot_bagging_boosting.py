@@ -1,7 +1,7 @@
 """
-=================================================
+==================================================
 Bagged MLPs with a 90% band, and boosting by stage
-=================================================
+==================================================
 
 Two ways of combining models, with skoptim's own MLP as the base learner.
 
@@ -23,13 +23,17 @@ focusing on what the previous ones got wrong:
 residuals of the current ensemble; :class:`skoptim.ensemble.AdaBoostRegressor`
 (AdaBoost.R2) reweights the samples. Their test error after each stage is
 drawn beside the error of one such MLP alone.
+
+Run it as a script to save the figures (``--output DIR`` picks the folder).
 """
 
 # %%
 # Data: a noisy 1-D regression, observed on [-3, 3]
 # -------------------------------------------------
 
+import argparse
 import warnings
+from pathlib import Path
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -40,11 +44,16 @@ from skoptim.ensemble import (
     AdaBoostRegressor,
     BaggingRegressor,
     GradientBoostingRegressor,
+    PredictionIntervalDisplay,
 )
 from skoptim.neural_network import MLPRegressor
 from skoptim.optimizers import Adam
 
 warnings.filterwarnings("ignore", category=ConvergenceWarning)
+parser = argparse.ArgumentParser(description="Bagging and boosting MLPs")
+parser.add_argument("--output", type=Path, default=Path("."), help="figure folder")
+args, _ = parser.parse_known_args()
+args.output.mkdir(parents=True, exist_ok=True)
 
 rng = np.random.RandomState(0)
 noise = 0.3
@@ -63,6 +72,10 @@ grid = np.linspace(-4.5, 4.5, 400)[:, np.newaxis]
 # %%
 # Bagged MLPs and their 90% bands
 # -------------------------------
+# :class:`~skoptim.ensemble.PredictionIntervalDisplay` draws the bagged mean,
+# the members' spread (mean ± 2 standard deviations of the 20 MLPs) and the
+# jackknife+ interval, and reports in the legend how many held-out targets
+# fall inside each band.
 
 bagging = BaggingRegressor(
     MLPRegressor(
@@ -73,30 +86,32 @@ bagging = BaggingRegressor(
     random_state=0,
 ).fit(X_train, y_train)
 
-mean, std = bagging.predict(grid, return_std=True)
-band = bagging.predict_interval(grid, confidence=0.9)
-spread = bagging.predict_interval(grid, confidence=0.9, method="percentile")
-
-
-def coverage(interval, y):
-    return np.mean((y >= interval[:, 0]) & (y <= interval[:, 1]))
-
-
-jab_cov = coverage(bagging.predict_interval(X_test, confidence=0.9), y_test)
-pct_cov = coverage(
-    bagging.predict_interval(X_test, confidence=0.9, method="percentile"), y_test
+fig, (left, right) = plt.subplots(1, 2, figsize=(13, 4.8), layout="constrained")
+held_out = PredictionIntervalDisplay.from_estimator(
+    bagging, X_test, y_test, confidence=0.9, ax=left
 )
-print(f"held-out coverage of the 90% jackknife+ band:    {jab_cov:.3f}")
-print(f"held-out coverage of the 90% member-percentiles: {pct_cov:.3f}")
-print(f"members' std at x=0: {std[200]:.3f}, at x=4.5: {std[-1]:.3f}")
+left.plot(grid[100:300, 0], target(grid[100:300, 0]), "k--", lw=1, label="f(x)")
+left.legend(loc="upper left", fontsize=8)
+left.set_title("Held-out data: the jackknife+ band is calibrated")
+print(f"held-out coverage: {held_out.coverage_}")
 
 # %%
-# The jackknife+ band covers close to 90% of held-out targets drawn like the
-# training data; the members' percentile range covers far less, because the
-# MLPs agree with each other much more than the data agree with them. Outside
-# [-3, 3] (grey in the figure) the exchangeability behind the jackknife+
-# guarantee no longer holds and neither band can be trusted, but the members'
-# spread widens sharply there, which is what makes it a useful warning sign.
+# Away from the data, only the members' spread warns
+# --------------------------------------------------
+# Outside [-3, 3] (grey) there are no training rows: the exchangeability
+# behind the jackknife+ guarantee no longer holds and neither band can be
+# trusted, but the members' spread widens sharply there, which is what makes
+# it a useful warning sign.
+wide = PredictionIntervalDisplay.from_estimator(bagging, grid, confidence=0.9, ax=right)
+right.scatter(X_train[:, 0], y_train, s=5, color="0.4", label="training data")
+right.plot(grid[:, 0], target(grid[:, 0]), "k--", lw=1, label="f(x)")
+right.axvspan(-4.5, -3, color="0.9", zorder=-1)
+right.axvspan(3, 4.5, color="0.9", zorder=-1)
+right.legend(loc="upper left", fontsize=8)
+right.set_title("Extrapolation (grey: no training data)")
+std = wide.y_std
+print(f"members' std at x=0: {std[200]:.3f}, at x=4.5: {std[-1]:.3f}")
+fig.savefig(args.output / "bagging_intervals.png", dpi=80)
 
 # %%
 # Boosting small MLPs: test error by stage
@@ -109,13 +124,14 @@ def weak_mlp():
     )
 
 
+N_STAGES = 30
 single_error = mean_squared_error(
     y_test, weak_mlp().fit(X_train, y_train).predict(X_test)
 )
 gradient_boosting = GradientBoostingRegressor(
-    weak_mlp(), n_estimators=30, learning_rate=0.5, random_state=0
+    weak_mlp(), n_estimators=N_STAGES, learning_rate=0.5, random_state=0
 ).fit(X_train, y_train)
-adaboost = AdaBoostRegressor(weak_mlp(), n_estimators=30, random_state=0).fit(
+adaboost = AdaBoostRegressor(weak_mlp(), n_estimators=N_STAGES, random_state=0).fit(
     X_train, y_train
 )
 gb_errors = [
@@ -128,46 +144,67 @@ print(f"AdaBoost.R2, {len(ada_errors)} stages: test MSE {ada_errors[-1]:.3f}")
 print(f"noise variance (the floor): {noise**2:.3f}")
 
 # %%
-# The figure
-# ----------
-
-fig, (left, right) = plt.subplots(1, 2, figsize=(13, 4.8))
-left.fill_between(
-    grid[:, 0],
-    band[:, 0],
-    band[:, 1],
-    color="tab:blue",
-    alpha=0.2,
-    label=f"90% jackknife+ band (held-out coverage {jab_cov:.2f})",
+# Why AdaBoost stops early
+# ------------------------
+# AdaBoost.R2 gives each round the weight :math:`\log(1/\beta_m)` with
+# :math:`\beta_m = \bar L_m / (1 - \bar L_m)`, where :math:`\bar L_m` is the
+# round's weighted average loss (``estimator_errors_``). Each round moves the
+# sample weights onto the rows the ensemble gets wrong, so the next weak MLP
+# faces a harder weighted problem and :math:`\bar L_m` climbs. Once a round
+# is no better than chance, :math:`\bar L_m \ge 0.5`, its weight would be
+# zero or negative, and boosting stops there, with fewer than the
+# ``n_estimators`` asked for. Gradient boosting has no such rule: it keeps
+# fitting residuals until ``n_estimators``.
+n_ada = len(ada_errors)
+fig, (left, right) = plt.subplots(1, 2, figsize=(13, 4.5), layout="constrained")
+stages = np.arange(1, N_STAGES + 1)
+left.plot(stages[: len(gb_errors)], gb_errors, "o-", ms=3, label="gradient boosting")
+left.plot(stages[:n_ada], ada_errors, "s-", ms=3, label="AdaBoost.R2")
+left.axvline(n_ada, color="C1", ls=":", lw=1)
+left.annotate(
+    f"AdaBoost stops\nafter {n_ada} rounds",
+    (n_ada, 0.13),
+    xytext=(5, 0),
+    textcoords="offset points",
+    fontsize=8,
+    color="C1",
 )
-left.fill_between(
-    grid[:, 0],
-    spread[:, 0],
-    spread[:, 1],
-    color="tab:orange",
-    alpha=0.4,
-    label=f"members' 5-95% range (coverage {pct_cov:.2f}, not calibrated)",
-)
-left.scatter(X_train[:, 0], y_train, s=6, color="0.4", label="training data")
-left.plot(grid[:, 0], target(grid[:, 0]), "k--", lw=1, label="true function")
-left.plot(grid[:, 0], mean, color="tab:blue", lw=2, label="bagged MLPs' mean")
-left.axvspan(-4.5, -3, color="0.9", zorder=-1)
-left.axvspan(3, 4.5, color="0.9", zorder=-1)
-left.set(xlabel="x", ylabel="y", title="Bagging 20 MLPs (grey: no training data)")
-left.legend(loc="upper left", fontsize=8)
-
-stages = np.arange(1, 31)
-right.plot(stages[: len(gb_errors)], gb_errors, "o-", ms=3, label="gradient boosting")
-right.plot(stages[: len(ada_errors)], ada_errors, "s-", ms=3, label="AdaBoost.R2")
-right.axhline(single_error, color="tab:red", ls="--", label="one weak MLP")
-right.axhline(noise**2, color="0.5", ls=":", label="noise variance")
-right.set(
+left.axhline(single_error, color="tab:red", ls="--", label="one weak MLP")
+left.axhline(noise**2, color="0.5", ls=":", label="noise variance (the floor)")
+left.set_yscale("log")
+ticks = [0.1, 0.2, 0.3, 0.5, 0.8]
+left.set_yticks(ticks, [f"{t:g}" for t in ticks])
+left.minorticks_off()
+left.set_ylim(0.07, 0.9)
+left.set(
     xlabel="boosting stage",
-    ylabel="test MSE",
+    ylabel="test MSE (log scale)",
     title="Boosting MLPs with 4 hidden units",
-    yscale="log",
+    xlim=(0, N_STAGES + 1),
 )
-right.legend(fontsize=8)
-fig.tight_layout()
-fig.savefig("plot_bagging_boosting.png", dpi=100)
+left.legend(fontsize=8, loc="upper right")
+
+# ``estimator_errors_`` holds the kept rounds; the round that reached 0.5 is
+# discarded (and recorded as 1, "not run").
+run = adaboost.estimator_errors_[:n_ada]
+right.plot(np.arange(1, n_ada + 1), run, "s-", ms=4, color="C1", label="kept rounds")
+if n_ada < N_STAGES:
+    right.annotate(
+        f"round {n_ada + 1}: $\\bar L \\geq 0.5$,\ndiscarded; boosting stops",
+        (n_ada + 1, 0.5),
+        xytext=(n_ada + 2, 0.3),
+        arrowprops={"arrowstyle": "->"},
+        fontsize=8,
+    )
+    right.plot(n_ada + 1, 0.5, "x", color="C3", ms=10, mew=2)
+right.axhline(0.5, color="k", ls="--", label="0.5: no better than chance")
+right.set(
+    xlabel="AdaBoost round m",
+    ylabel="weighted average loss $\\bar L_m$",
+    title="AdaBoost.R2 stops when a round reaches $\\bar L_m \\geq 0.5$",
+    xlim=(0, N_STAGES + 1),
+    ylim=(0, 0.6),
+)
+right.legend(fontsize=8, loc="lower right")
+fig.savefig(args.output / "boosting_stages.png", dpi=80)
 plt.show()

@@ -1,7 +1,7 @@
 """
-=====================================================
+=================================================
 Regularizers: training and validation loss curves
-=====================================================
+=================================================
 
 A wide network trained on 100 noisy samples memorises them: its training loss
 goes to zero while the loss on held-out data, after falling for some twenty
@@ -20,12 +20,16 @@ penalty, the noise, the dropped units or the mixed labels; that is why it
 stays higher with a regularizer. Early stopping ends training
 ``patience`` epochs after the best validation loss and restores that epoch's
 weights (the dot).
+
+Run it as a script to save the figures (``--output DIR`` picks the folder).
 """
 
 # %%
 # Data: two interleaved half moons with noise, plus 6 irrelevant noise
 # features; 100 samples to train on, 1000 to validate.
+import argparse
 import warnings
+from pathlib import Path
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -34,6 +38,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.preprocessing import StandardScaler
 
 from skoptim import MLPClassifier
+from skoptim.neural_network import TrainingCurveDisplay
 from skoptim.optimizers import Adam
 from skoptim.regularizers import (
     L1,
@@ -46,6 +51,11 @@ from skoptim.regularizers import (
     Mixup,
     WeightNoise,
 )
+
+parser = argparse.ArgumentParser(description="Regularizers' loss curves")
+parser.add_argument("--output", type=Path, default=Path("."), help="figure folder")
+args, _ = parser.parse_known_args()
+args.output.mkdir(parents=True, exist_ok=True)
 
 rng = np.random.RandomState(0)
 X, y = make_moons(n_samples=1100, noise=0.3, random_state=0)
@@ -83,27 +93,48 @@ with warnings.catch_warnings():
         ).fit(X_train, y_train, validation_data=(X_val, y_val))
 
 # %%
-# The curves. The grey line repeats the unregularised validation loss.
-fig, axes = plt.subplots(2, 5, figsize=(17, 6.5), sharex=True, sharey=True)
+# The curves, one panel per model, drawn by
+# :class:`~skoptim.neural_network.TrainingCurveDisplay` (solid: training loss,
+# dashed: validation loss, cross: last epoch, dot: the epoch early stopping
+# restored). The grey line repeats the unregularised validation loss.
+fig, axes = plt.subplots(
+    2, 5, figsize=(17, 6.5), sharex=True, sharey=True, layout="constrained"
+)
 reference = fitted["none"].validation_loss_curve_
 for ax, (name, est) in zip(axes.ravel(), fitted.items(), strict=True):
-    epochs = np.arange(1, len(est.loss_curve_) + 1)
-    ax.plot(epochs, est.loss_curve_, label="training")
-    ax.plot(epochs, est.validation_loss_curve_, label="validation")
+    disp = TrainingCurveDisplay.from_estimator(est, ax=ax)
     if name != "none":
-        ax.plot(reference, color="0.6", lw=0.8, ls="--", label="validation, none")
-    if hasattr(est, "best_epoch_"):
-        ax.plot(est.best_epoch_, est.best_validation_loss_, "ko")
+        ax.plot(
+            np.arange(1, len(reference) + 1),
+            reference,
+            color="0.6",
+            lw=0.8,
+            ls="--",
+            label="validation, none",
+        )
     ax.set_title(f"{name}\nval. accuracy {est.score(X_val, y_val):.2f}", fontsize=10)
     ax.set_ylim(0, 1.0)
-for ax in axes[1]:
-    ax.set_xlabel("epoch")
-for ax in axes[:, 0]:
-    ax.set_ylabel("cross-entropy")
-axes[0, 0].legend(loc="upper right", fontsize=8)
-axes[0, 1].legend(loc="upper right", fontsize=8)
-fig.tight_layout()
-fig.savefig("plot_regularization.png", dpi=90)
+    if name == "EarlyStopping(10)":  # its legend has every kind of mark
+        handles = list(disp.legend_.legend_handles)
+    ax.get_legend().remove()
+    ax.label_outer()
+handles += axes[0, 1].get_legend_handles_labels()[0][-1:]  # "validation, none"
+fig.legend(handles=handles, loc="outside lower center", ncols=len(handles))
+fig.savefig(args.output / "regularization_curves.png", dpi=70)
+
+# %%
+# Several models overlaid, with the validation accuracy: the unregularised
+# network's validation loss climbs while its accuracy barely moves (it
+# becomes over-confident, not much more wrong); L2 and early stopping keep
+# the loss down.
+overlay = TrainingCurveDisplay.from_estimator(
+    [fitted[k] for k in ("none", "L2(alpha=1)", "EarlyStopping(10)")],
+    labels=["none", "L2", "early stopping"],
+)
+overlay.axes_["loss"].set_ylim(0, 1.0)
+overlay.figure_.savefig(
+    args.output / "regularization_overlay.png", dpi=80, bbox_inches="tight"
+)
 
 # %%
 # Summary: final validation loss and accuracy of each model (for early

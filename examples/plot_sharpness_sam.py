@@ -1,7 +1,7 @@
 """
-===========================================================
+====================================================
 Sharp and flat minima: batch size, sharpness and SAM
-===========================================================
+====================================================
 
 Keskar et al. (2017) observed that networks trained with large batches end in
 *sharper* minima of the training loss than those trained with small batches,
@@ -23,17 +23,22 @@ optimizer wrapper differ:
 :math:`\\epsilon`-sharpness of each minimum (:math:`\\epsilon = 10^{-3}`, the
 largest relative rise of the training loss in the box
 :math:`|z_i| \\le \\epsilon(|w_i| + 1)`, in percent), and
-:func:`skoptim.inspection.loss_landscape` draws 1-D slices of the loss along a
-filter-normalised random directions (Li et al. 2018) for one seed.
+:func:`skoptim.inspection.loss_landscape` slices the loss along
+filter-normalised random directions (Li et al. 2018) for one seed, drawn by
+:class:`skoptim.inspection.LossLandscapeDisplay`.
 
 The training losses are close but not equal (small batches fit a little
 less): read the sharpness together with the loss column. The test
 :math:`R^2` on 2000 fresh samples moves in the direction Keskar et al. report
 (flatter, better), but by little at this size; the sharpness differences are
 the robust part.
+
+Run it as a script to save the figures (``--output DIR`` picks the folder).
 """
 
+import argparse
 import warnings
+from pathlib import Path
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -41,9 +46,14 @@ import pandas as pd
 from sklearn.exceptions import ConvergenceWarning
 
 from skoptim import MLPRegressor
-from skoptim.inspection import loss_landscape, sharpness
+from skoptim.inspection import LossLandscapeDisplay, sharpness
 from skoptim.optimizers import SAM, SGD
 from skoptim.schedules import CosineAnnealing
+
+parser = argparse.ArgumentParser(description="Sharp and flat minima")
+parser.add_argument("--output", type=Path, default=Path("."), help="figure folder")
+args, _ = parser.parse_known_args()
+args.output.mkdir(parents=True, exist_ok=True)
 
 N_TRAIN, N_FEATURES, N_STEPS, LEARNING_RATE = 64, 5, 2000, 0.1
 SEEDS = range(5)
@@ -125,44 +135,52 @@ print(
 # %%
 # Plot
 # ----
-# Top left: the sharpness of each run. Top right: the training loss of the
-# seed-0 networks along one filter-normalised random direction;
-# :math:`\alpha = 1` moves each unit's incoming weights by their own norm. The
-# same ``random_state`` draws the direction for every network, and filter
-# normalisation makes the slices of different networks comparable. Bottom: 2-D
-# slices along two such directions for the small- and full-batch networks, with
-# the same (logarithmic) contour levels: around the full-batch minimum the
-# loss rises faster, its contours are closer together.
-X, y, _, _ = make_data(0)
-fig, axes = plt.subplots(2, 2, figsize=(12, 9), layout="constrained")
-(ax_s, ax_l), (ax_small, ax_full) = axes
+# Left: the sharpness of each run. Middle: the training loss of the seed-0
+# networks along one filter-normalised random direction
+# (:class:`~skoptim.inspection.LossLandscapeDisplay`); :math:`\alpha = 1` moves
+# each unit's incoming weights by their own norm. The same ``random_state``
+# draws the direction for every network, and filter normalisation makes the
+# slices of different networks comparable.
+fig, (ax_s, ax_l) = plt.subplots(1, 2, figsize=(12, 4.5), layout="constrained")
 for k, name in enumerate(SETTINGS):
     values = per_seed[name]
     ax_s.scatter(np.full(len(values), k), values, alpha=0.7)
     ax_s.plot([k - 0.25, k + 0.25], [values.mean()] * 2, "k-")
-    land = loss_landscape(
-        models[name, 0], X, y, extent=0.5, n_points=41, random_state=0
-    )
-    ax_l.plot(land.alphas, land.losses, label=name)
 ax_s.set_xticks(range(len(SETTINGS)), [n.replace(" + ", "\n+ ") for n in SETTINGS])
 ax_s.set_ylabel("ε-sharpness (%), ε = 1e-3")
 ax_s.set_title(f"Keskar et al.'s sharpness of the minimum ({len(SEEDS)} seeds)")
-ax_l.set_xlabel("α (filter-normalised direction)")
-ax_l.set_ylabel("training loss")
+X, y, _, _ = make_data(0)
+LossLandscapeDisplay.from_estimator(
+    [models[name, 0] for name in SETTINGS],
+    X,
+    y,
+    labels=list(SETTINGS),
+    extent=0.5,
+    n_points=41,
+    random_state=0,
+    ax=ax_l,
+)
 ax_l.set_title("1-D loss slice, seed 0")
-ax_l.legend()
+fig.savefig(args.output / "sharpness_sam.png", dpi=80)
 
-levels = np.geomspace(0.015, 0.3, 14)
-for ax, name in ((ax_small, "small batch (4)"), (ax_full, "full batch (64)")):
-    surface = loss_landscape(
-        models[name, 0], X, y, n_directions=2, extent=0.5, n_points=21, random_state=1
-    )
-    cs = ax.contourf(
-        surface.alphas, surface.betas, surface.losses.T, levels=levels, extend="max"
-    )
-    ax.plot(0, 0, "w+", markersize=12)
-    ax.set_xlabel("α")
-    ax.set_ylabel("β")
-    ax.set_title(f"2-D loss slice, {name}, seed 0")
-fig.colorbar(cs, ax=[ax_small, ax_full], label="training loss", format="%.3f")
+# %%
+# 2-D slices: small against full batch
+# ------------------------------------
+# The same two directions around the small- and the full-batch minimum, with
+# the same logarithmic colour levels. The coloured outlines mark where the
+# loss has risen by the same amount above each network's own minimum (solid:
+# this panel's network, dashed: the other one, for comparison): the basin of
+# the full-batch minimum is the smaller one, the mark of a sharper minimum.
+pair = ["small batch (4)", "full batch (64)"]
+surface = LossLandscapeDisplay.from_estimator(
+    [models[name, 0] for name in pair],
+    X,
+    y,
+    labels=pair,
+    n_directions=2,
+    extent=0.5,
+    n_points=21,
+    random_state=1,
+)
+surface.figure_.savefig(args.output / "sharpness_sam_2d.png", dpi=80)
 plt.show()

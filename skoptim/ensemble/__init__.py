@@ -12,6 +12,7 @@ from skoptim.ensemble._gradient_boosting import (
     GradientBoostingClassifier,
     GradientBoostingRegressor,
 )
+from skoptim.ensemble._plot import PredictionIntervalDisplay
 from skoptim.ensemble._weight_boosting import AdaBoostClassifier, AdaBoostRegressor
 
 __all__ = [
@@ -21,4 +22,5 @@ __all__ = [
     "BaggingRegressor",
     "GradientBoostingClassifier",
     "GradientBoostingRegressor",
+    "PredictionIntervalDisplay",
 ]

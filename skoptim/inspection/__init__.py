@@ -9,6 +9,7 @@
 """
 
 from ._landscape import LossLandscape, loss_landscape, random_directions
+from ._plot import LossLandscapeDisplay
 from ._sharpness import SharpnessResult, epsilon_sharpness, sharpness
 
 __all__ = [
@@ -18,4 +19,5 @@ __all__ = [
     "loss_landscape",
     "LossLandscape",
     "random_directions",
+    "LossLandscapeDisplay",
 ]

@@ -7,6 +7,7 @@ from ._bias_variance import (
     bias_variance_from_predictions,
 )
 from ._bias_variance_curve import BiasVarianceCurve, bias_variance_curve
+from ._display import BiasVarianceDisplay, CVSplitDisplay
 from ._plot import plot_splits
 from ._split import BlockedKFold, BlockedTimeSeriesSplit, GroupTimeSeriesSplit
 from ._split_purged import CombinatorialPurgedKFold, PurgedKFold
@@ -14,6 +15,8 @@ from ._split_window import TimeWindowSplit
 
 __all__: list[str] = [
     "BiasVarianceCurve",
+    "BiasVarianceDisplay",
+    "CVSplitDisplay",
     "SquaredErrorDecomposition",
     "ZeroOneDecomposition",
     "bias_variance_curve",

@@ -1,5 +1,6 @@
 """Multilayer perceptrons with pluggable optimizers and regularizers."""
 
 from ._mlp import MLPClassifier, MLPRegressor
+from ._plot import TrainingCurveDisplay
 
-__all__ = ["MLPClassifier", "MLPRegressor"]
+__all__ = ["MLPClassifier", "MLPRegressor", "TrainingCurveDisplay"]

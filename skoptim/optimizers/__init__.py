@@ -9,6 +9,7 @@ from ._aliases import get_optimizer
 from ._base import Optimizer
 from ._lbfgs import LBFGS
 from ._minimize import MinimizeResult, minimize
+from ._plot import OptimizerPathDisplay
 from ._rmsprop import RMSprop
 from ._sam import SAM
 from ._sgd import SGD
@@ -27,4 +28,5 @@ __all__ = [
     "get_optimizer",
     "minimize",
     "MinimizeResult",
+    "OptimizerPathDisplay",
 ]

@@ -270,23 +270,6 @@ def test_co2_shuffled_kfold_is_optimistic():
     assert rmse(by_offset, X, y) == pytest.approx(honest["PurgedKFold(t1)"])
 
 
-def test_example_runs(monkeypatch, capsys):
-    import runpy
-    from pathlib import Path
-
-    pytest.importorskip("statsmodels.api")
-    plt = pytest.importorskip("matplotlib.pyplot")
-    monkeypatch.setattr(plt, "show", lambda *a, **k: None)
-    path = Path(__file__).parents[2] / "examples" / "plot_time_series_cv.py"
-    namespace = runpy.run_path(str(path), run_name="__main__")
-    plt.close("all")
-    table = namespace["table"]
-    ridge = table["Ridge RMSE (ppm)"]
-    assert ridge.idxmin() == "shuffled KFold"
-    assert table["5-NN RMSE (ppm)"].idxmin() == "shuffled KFold"
-    assert "shuffled KFold" in capsys.readouterr().out
-
-
 def test_cpcv_backtest_paths_from_cross_validate():
     """Recombine CPCV's out-of-sample predictions into full backtest paths."""
     X, y = ar_frame()
