@@ -161,18 +161,28 @@ class EarlyStopping(Regularizer):
     ``min_delta`` is an absolute margin, so the rule is the same for a loss
     of any sign.
 
-    **State across calls.** Each ``fit`` is one early-stopping run: the best
-    value, the best epoch and the patience count start afresh (as in Keras
-    and scikit-learn), and the weights restored are the best of that run.
-    With ``warm_start=True`` a refit on as many rows as before holds out the
-    *same* rows as the previous fit (the split's seed is kept in
-    ``regularizer_state_``), so rows trained on never enter the validation
-    set; when that cannot be guaranteed (a different number of rows, a
-    previous fit without this split, or ``partial_fit`` calls since, which
-    train on every row) a ``UserWarning`` says the new split may hold
-    rows already trained on. ``partial_fit`` runs one epoch and ignores
-    early stopping; ``best_epoch_`` and the other attributes then still
-    describe the last ``fit``.
+    **State across calls.** Each ``fit`` is one early-stopping run: the
+    patience count starts afresh, and the weights restored are the best of
+    that run. With ``warm_start=True``:
+
+    - a refit on as many rows as before holds out the *same* rows as the
+      previous fit (the split's seed is kept in ``regularizer_state_``), so
+      rows trained on never enter the validation set; when that cannot be
+      guaranteed (a different number of rows, a previous fit without this
+      split, or ``partial_fit`` calls since, which train on every row) a
+      ``UserWarning`` says the new split may hold rows already trained on;
+    - the weights the refit starts from are evaluated on its validation set
+      (same split, or ``validation_data``) and are the first candidate for
+      the best, attributed to the epoch they come from (the previous fit's
+      ``best_epoch_`` when it restored). A refit that only makes things
+      worse therefore ends where it started, not at its least bad epoch.
+
+    Restoring puts back the parameters and running statistics, not the
+    optimizer's state (moments, step count, a schedule's plateau counter),
+    which continue from the last epoch trained, as in Keras.
+    ``partial_fit`` runs one epoch and ignores early stopping;
+    ``best_epoch_`` and the other attributes then still describe the last
+    ``fit``.
 
     Parameters
     ----------
@@ -315,16 +325,20 @@ class EarlyStopping(Regularizer):
     # -- hooks -------------------------------------------------------------------
     def on_fit_start(self, ctx: FitContext) -> None:
         st = self._state(ctx)
-        memory = {k: st[k] for k in ("split_seed", "split_n") if k in st}
+        memory = {
+            k: st[k] for k in ("split_seed", "split_n", "weights_epoch") if k in st
+        }
         st.clear()
         st["active"] = not ctx.incremental
         if not st["active"]:
             # partial_fit trains on every row it is given, held-out ones too:
             # a later warm-started fit cannot rely on them being unseen
             return
+        fresh_split = False
         if ctx.validation is None:
             n = ctx.X.shape[0]
             reuse = memory.get("split_n") == n and ctx.epoch > 0
+            fresh_split = ctx.epoch > 0 and not reuse
             if ctx.epoch > 0 and not reuse:
                 warnings.warn(
                     f"{self!r} holds out a new validation split of a network "
@@ -359,6 +373,31 @@ class EarlyStopping(Regularizer):
             ctx.n_samples = ctx.X.shape[0]
         self._check_score_defined(ctx)
         st.update(best=math.inf, best_epoch=None, wait=0, best_params=None)
+        if ctx.epoch > 0 and not fresh_split:
+            self._start_from_current(ctx, st, memory.get("weights_epoch", ctx.epoch))
+
+    def _start_from_current(self, ctx: FitContext, st: dict, epoch: int) -> None:
+        """A warm-started fit: the weights it starts from are a candidate.
+
+        They are evaluated on the validation set (not recorded in the
+        curves, which stay aligned with ``loss_curve_``) and count as the
+        best so far, attributed to ``epoch`` (the epoch they come from: the
+        best epoch restored by the previous fit, else the last one). So a
+        warm-started fit that only makes things worse ends where it started
+        instead of at its own least bad epoch.
+        """
+        est = ctx.estimator
+        n0 = len(est.validation_loss_curve_)
+        est._evaluate_validation(ctx)
+        del est.validation_loss_curve_[n0:]
+        del est.validation_scores_[n0:]
+        value = self._monitored(ctx)
+        if math.isnan(value):
+            return
+        st.update(best=value, best_epoch=int(epoch))
+        st["best_loss"], st["best_score"] = ctx.val_loss, ctx.val_score
+        if self.restore_best_weights:
+            self._save(ctx, st)
 
     def _monitored(self, ctx: FitContext) -> float:
         if self.monitor == "loss":
@@ -418,10 +457,12 @@ class EarlyStopping(Regularizer):
         if not st.get("active") or st["best_epoch"] is None:
             return
         est = ctx.estimator
+        st["weights_epoch"] = ctx.epoch
         if self.restore_best_weights:
             np.copyto(ctx.network.params, st["best_params"])
             for key, saved in st["best_inference"].items():
                 ctx.state[key].update(saved)
+            st["weights_epoch"] = st["best_epoch"]
         est.best_epoch_ = int(st["best_epoch"])
         est.best_validation_loss_ = float(st["best_loss"])
         est.best_validation_score_ = float(st["best_score"])

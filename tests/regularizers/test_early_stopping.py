@@ -383,13 +383,19 @@ def _check_split(n_rows, frac, y, sw, seed):
     y = np.asarray(y)
     classes = np.unique(y[pos])
     assert len(val) == min(int(np.ceil(round(frac * P, 9))), P - len(classes))
+    p = {c: int(np.sum(pos & (y == c))) for c in classes}
+    share = {c: int(np.floor(round(frac * p[c], 9))) for c in classes}
+    # no class is capped (all could give one more than their floor): then the
+    # remainder goes at most one row per class
+    uncapped = all(share[c] + 1 <= p[c] - 1 for c in classes)
     for c in classes:
         # every class keeps a positive-weight row in training, and gives
-        # about its share: floor(frac * P_c) or one more
+        # its share: floor(frac * P_c), or one more
         assert np.any(pos[train] & (y[train] == c))
-        p_c, v_c = int(np.sum(pos & (y == c))), int(np.sum(y[val] == c))
-        assert v_c <= max(int(np.floor(round(frac * p_c, 9))) + 1, 0)
-        assert v_c >= min(int(np.floor(round(frac * p_c, 9))), p_c - 1)
+        v_c = int(np.sum(y[val] == c))
+        assert v_c >= min(share[c], p[c] - 1)
+        if uncapped:
+            assert v_c <= share[c] + 1
 
 
 from hypothesis import given, settings  # noqa: E402
@@ -447,3 +453,35 @@ def test_warm_start_with_a_new_split_warns(noisy):
         warnings.simplefilter("error", UserWarning)
         warnings.simplefilter("ignore", ConvergenceWarning)
         est.set_params(warm_start=False).fit(Xtr, ytr)
+
+
+def test_warm_started_fit_that_only_gets_worse_ends_where_it_started(noisy):
+    Xtr, ytr, Xval, yval = noisy
+    est = _overfitter([EarlyStopping(patience=3)], warm_start=True)
+    est.fit(Xtr, ytr, validation_data=(Xval, yval))
+    first_best, first_n = est.best_epoch_, est.n_iter_
+    params = est.params_.copy()
+    # a learning rate that makes every epoch of the refit worse
+    est.set_params(optimizer__learning_rate=5.0)
+    est.fit(Xtr, ytr, validation_data=(Xval, yval))
+    assert est.n_iter_ == first_n + 3  # patience epochs, none improving
+    assert min(est.validation_loss_curve_[first_n:]) > est.best_validation_loss_
+    # the weights it started from are kept, attributed to their epoch
+    np.testing.assert_array_equal(est.params_, params)
+    assert est.best_epoch_ == first_best
+    assert est.best_validation_loss_ == est.validation_loss_curve_[first_best - 1]
+    # curves stay aligned with loss_curve_ (the start point is not recorded)
+    assert len(est.validation_loss_curve_) == len(est.loss_curve_) == est.n_iter_
+
+
+def test_warm_started_fit_that_improves_keeps_its_own_best(noisy):
+    Xtr, ytr, Xval, yval = noisy
+    est = _overfitter([EarlyStopping(patience=3)], warm_start=True, max_iter=3)
+    est.fit(Xtr, ytr, validation_data=(Xval, yval))  # stopped by max_iter
+    est.set_params(max_iter=300).fit(Xtr, ytr, validation_data=(Xval, yval))
+    assert est.best_epoch_ > 3
+    best = int(np.argmin(est.validation_loss_curve_))
+    assert est.best_epoch_ == best + 1
+    np.testing.assert_allclose(
+        _log_loss(est, Xval, yval), est.validation_loss_curve_[best], rtol=1e-10
+    )

@@ -256,3 +256,28 @@ def test_zero_strength_is_exactly_no_regularizer(iris, reg, optimizer):
     b = MLPClassifier((5,), **kw).fit(X, y)
     np.testing.assert_array_equal(a.params_, b.params_)
     assert a.loss_curve_ == b.loss_curve_
+
+
+# -- issue 10, point 6: random streams across calls ---------------------------
+@pytest.mark.parametrize("reg", STOCHASTIC, ids=IDS)
+def test_warm_start_and_partial_fit_continue_the_random_stream(iris, reg):
+    # shuffle=False: the only random draws are the regularizer's own, so
+    # fit(3) + warm-started fit(4), and 7 partial_fits, equal fit(7) bit for
+    # bit only if every call continues the stream (no replay, no reseeding)
+    X, y = iris
+    kw = dict(batch_size=32, shuffle=False, random_state=0, n_iter_no_change=10**6)
+    one = MLPClassifier((5,), regularizers=[reg], max_iter=7, **kw).fit(X, y)
+    warm = MLPClassifier((5,), regularizers=[reg], max_iter=3, warm_start=True, **kw)
+    warm.fit(X, y).set_params(max_iter=4).fit(X, y)
+    inc = MLPClassifier((5,), regularizers=[reg], **kw)
+    for _ in range(7):
+        inc.partial_fit(X, y, classes=[0, 1, 2])
+    np.testing.assert_array_equal(warm.params_, one.params_)
+    np.testing.assert_array_equal(inc.params_, one.params_)
+    # a replayed stream would differ: reseeding the generator before the
+    # second fit changes the result
+    replay = MLPClassifier((5,), regularizers=[reg], max_iter=3, warm_start=True, **kw)
+    replay.fit(X, y)
+    replay.regularizer_state_[0]["generator"] = np.random.default_rng(0)
+    replay.set_params(max_iter=4).fit(X, y)
+    assert not np.array_equal(replay.params_, one.params_)
