@@ -321,7 +321,8 @@ class ReduceOnPlateau(Schedule):
     learning_rate : float, default=0.01
         Initial rate.
     factor : float, default=0.1
-        Multiplier applied at each reduction, in (0, 1).
+        Multiplier applied at each reduction, in (0, 1]; ``factor=1`` never
+        changes the rate (the constant-rate baseline of a grid).
     patience : int, default=5
         Epochs without improvement tolerated before a reduction.
     threshold : float, default=1e-4
@@ -334,13 +335,13 @@ class ReduceOnPlateau(Schedule):
     ValueError
         At fit time (scikit-learn's ``InvalidParameterError``, raised by
         :meth:`validate`) if ``learning_rate`` is not positive, ``factor`` is
-        outside (0, 1), ``patience`` is not a non-negative integer, or
+        outside (0, 1], ``patience`` is not a non-negative integer, or
         ``threshold`` or ``min_lr`` is negative.
     """
 
     _parameter_constraints = {
         "learning_rate": _POSITIVE,
-        "factor": [Interval(Real, 0, 1, closed="neither")],
+        "factor": [Interval(Real, 0, 1, closed="right")],
         "patience": [Interval(Integral, 0, None, closed="left")],
         "threshold": [Interval(Real, 0, None, closed="left")],
         "min_lr": [Interval(Real, 0, None, closed="left")],

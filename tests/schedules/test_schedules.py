@@ -146,3 +146,11 @@ def test_cosine_annealing_eta_min_above_learning_rate_is_an_error():
     with pytest.raises(ValueError, match="eta_min is the final rate"):
         CosineAnnealing(0.1, eta_min=0.5).validate()
     CosineAnnealing(0.1, eta_min=0.1).validate()
+
+
+def test_reduce_on_plateau_factor_one_is_the_constant_baseline():
+    rates, _ = _feed(ReduceOnPlateau(0.3, factor=1.0, patience=0), [1.0] * 6)
+    assert rates == [0.3] * 6
+    for bad in (0.0, 1.5, -0.5):
+        with pytest.raises(ValueError, match="'factor' parameter of ReduceOnPlateau"):
+            ReduceOnPlateau(factor=bad).validate()
