@@ -50,7 +50,14 @@ class Schedule(ParamsObject):
         """Observe the loss at the end of an epoch (no-op by default)."""
 
     def validate(self) -> None:
-        """Check hyperparameters; raises ``InvalidParameterError`` on bad ones."""
+        """Check hyperparameters.
+
+        Raises
+        ------
+        ValueError
+            scikit-learn's ``InvalidParameterError`` for a hyperparameter
+            outside ``_parameter_constraints`` (naming it and its value).
+        """
         self._validate_params()
 
     def _clock(self, step: int, epoch: int) -> int:
