@@ -66,7 +66,10 @@ class SAM(Optimizer):
         Its learning rate, schedule and state are used unchanged; a grid
         search reaches them as ``optimizer__optimizer__learning_rate``.
     rho : float, default=0.05
-        Radius :math:`\rho > 0` of the neighbourhood.
+        Radius :math:`\rho \ge 0` of the neighbourhood. ``rho=0`` is the
+        ablation baseline: the step is exactly the base optimizer's (no
+        ascent, no second gradient evaluation), so a grid over ``rho`` can
+        include it.
     adaptive : bool, default=False
         Use ASAM's scale-invariant neighbourhood.
 
@@ -112,7 +115,7 @@ class SAM(Optimizer):
     """  # noqa: E501
 
     _parameter_constraints = {
-        "rho": [Interval(Real, 0, None, closed="neither")],
+        "rho": [Interval(Real, 0, None, closed="left")],
         "adaptive": ["boolean"],
     }
 
@@ -189,8 +192,14 @@ class SAM(Optimizer):
                 "one; when calling step yourself, pass closure=..."
             )
         state["t"] += 1
-        e_w, w = state["e_w"], state["w"]
         rho = float(self.rho)
+        if rho == 0.0:
+            # the ablation baseline: epsilon = 0, so the gradient at w + epsilon
+            # is the one given; skipping the closure keeps the base optimizer's
+            # path bit for bit (and its random draws: dropout masks, noise)
+            self._base().step(params, grad, state["base"])
+            return
+        e_w, w = state["e_w"], state["w"]
         if self.adaptive:
             t_w = state["t_w"]
             np.abs(params, out=t_w)

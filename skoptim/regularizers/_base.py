@@ -153,7 +153,14 @@ class Regularizer(ParamsObject):
     supports_regressor = True
 
     def validate(self, estimator) -> None:
-        """Check hyperparameters against this estimator; clear errors."""
+        """Check hyperparameters against this estimator; clear errors.
+
+        Raises
+        ------
+        ValueError
+            scikit-learn's ``InvalidParameterError`` for a hyperparameter
+            outside ``_parameter_constraints`` (naming it and its value).
+        """
         self._validate_params()
 
     def uses(self, hook: str) -> bool:

@@ -50,6 +50,27 @@ class BatchNormalization(Regularizer):
     training set's statistics. Sample weights do not weight the batch
     statistics.
 
+    **Batches of one row.** One row has no batch variance: its
+    :math:`\sigma_B^2` is 0 and its normalised value is 0 whatever the
+    input, and folding that 0 into :math:`\bar\sigma^2` would shrink the
+    running variance at every epoch (to about 0.6 of the data's with a
+    one-row last batch per epoch and ``momentum=0.1``), degrading every
+    prediction. So a one-row batch, such as the remainder batch when
+    ``n_samples % batch_size == 1``, is normalised with the running
+    statistics, exactly as at predict time (the gradient flows through the
+    fixed affine map), and does not update them. A fit whose batches all
+    have one row (``batch_size=1``, or a single training sample) while no
+    running statistics exist yet is refused with a ``ValueError``, as
+    ``torch.nn.BatchNorm1d`` refuses it; once running statistics exist
+    (``partial_fit`` or ``warm_start`` after a fit on larger batches),
+    one-row batches train against them.
+
+    **State across calls.** The running statistics are fitted state: a
+    ``partial_fit`` or warm-started ``fit`` continues them (and
+    ``regularizer_state_[k]["n_batches"]``, the number of batches that
+    updated them); a fit from scratch starts them again at 0 and 1. With
+    :class:`EarlyStopping` they are restored with the best weights.
+
     Parameters
     ----------
     momentum : float, default=0.1
@@ -57,6 +78,15 @@ class BatchNormalization(Regularizer):
         statistics.
     epsilon : float, default=1e-5
         Added to the variance for numerical stability, :math:`\epsilon > 0`.
+
+    Raises
+    ------
+    ValueError
+        At fit time (scikit-learn's ``InvalidParameterError``) if
+        ``momentum`` is not in (0, 1] or ``epsilon`` is not positive; also
+        when the first batch that would give running statistics has one row
+        (see above), or with a second ``BatchNormalization`` in
+        ``regularizers``.
 
     References
     ----------
@@ -67,7 +97,7 @@ class BatchNormalization(Regularizer):
     allow_multiple = False
     inference_state = ("running_mean", "running_var")
 
-    scratch_state = ("xhat", "scratch", "inv_std")
+    scratch_state = ("xhat", "scratch", "inv_std", "frozen")
 
     _parameter_constraints = {
         "momentum": [Interval(Real, 0, 1, closed="right")],
@@ -109,15 +139,37 @@ class BatchNormalization(Regularizer):
             st["running_mean"] = [np.zeros(h, net.dtype) for h in hidden]
             st["running_var"] = [np.ones(h, net.dtype) for h in hidden]
             st["n_batches"] = 0
+        if st["n_batches"] == 0 and self._batch_rows(ctx) < 2:
+            raise ValueError(
+                f"BatchNormalization needs training batches of at least 2 rows "
+                f"(one row has no batch variance); this fit's batches have 1 "
+                f"(n_samples={ctx.X.shape[0]}, batch_size="
+                f"{ctx.estimator.batch_size!r}). Use batch_size >= 2 and at "
+                "least 2 training samples."
+            )
         st.setdefault("xhat", {})
         st.setdefault("scratch", {})
         st.setdefault("inv_std", {})
+        st.setdefault("frozen", {})
+
+    @staticmethod
+    def _batch_rows(ctx: FitContext) -> int:
+        """Rows of this fit's (full) batches, as the fit loop will cut them."""
+        est, n = ctx.estimator, ctx.X.shape[0]
+        if getattr(est.optimizer_, "full_batch", False):
+            return n
+        bs = est.batch_size
+        return min(200, n) if bs == "auto" else max(1, min(int(bs), n))
 
     # -- training --------------------------------------------------------------
     def forward_pre(self, layer: int, Z: np.ndarray, ctx: FitContext) -> None:
         st = self._state(ctx)
         gamma, beta = self._views(ctx.network, layer)
         n = Z.shape[0]
+        if n == 1:
+            self._forward_one_row(layer, Z, st, gamma, beta)
+            return
+        st["frozen"][layer] = False
         mean = Z.mean(axis=0)
         Z -= mean
         xhat = _buffer(st["xhat"], layer, Z.shape, Z.dtype)
@@ -134,9 +186,32 @@ class BatchNormalization(Regularizer):
         rm *= 1.0 - m
         rm += m * mean
         rv *= 1.0 - m
-        rv += (m * n / (n - 1) if n > 1 else m) * var
+        rv += (m * n / (n - 1)) * var
         if layer == 0:
             st["n_batches"] += 1
+
+    def _forward_one_row(self, layer, Z, st, gamma, beta) -> None:
+        """A one-row batch: normalise with the running statistics, as predict.
+
+        One row has no batch variance (it is 0, and the normalised row is 0
+        whatever the input), so it neither uses nor updates batch statistics.
+        """
+        if st["n_batches"] == 0:
+            raise ValueError(
+                "BatchNormalization got a training batch of 1 row before any "
+                "batch of 2 or more rows: one row has no batch variance, and "
+                "there are no running statistics yet to use instead. Use "
+                "batch_size >= 2 (and at least 2 training samples)."
+            )
+        st["frozen"][layer] = True
+        Z -= st["running_mean"][layer]
+        inv = 1.0 / np.sqrt(st["running_var"][layer] + self.epsilon)
+        Z *= inv
+        xhat = _buffer(st["xhat"], layer, Z.shape, Z.dtype)
+        np.copyto(xhat, Z)
+        st["inv_std"][layer] = inv
+        Z *= gamma
+        Z += beta
 
     def backward_pre(self, layer: int, dZ: np.ndarray, ctx: FitContext) -> None:
         st = self._state(ctx)
@@ -149,6 +224,10 @@ class BatchNormalization(Regularizer):
         np.sum(dZ, axis=0, out=g_beta)
         np.multiply(dZ, xhat, out=scratch)
         np.sum(scratch, axis=0, out=g_gamma)
+        if st["frozen"].get(layer):
+            # fixed statistics: z_out = gamma * (z - mean) * inv + beta
+            dZ *= gamma * st["inv_std"][layer]
+            return
         # d zhat = dZ * gamma; dz = inv/n (n dzhat - sum dzhat - zhat sum dzhat zhat)
         dZ *= gamma
         dZ -= gamma * g_beta / n

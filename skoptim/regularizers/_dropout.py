@@ -45,6 +45,14 @@ class Dropout(Regularizer):
         Probability :math:`p \in [0, 1)` of dropping each hidden unit.
     input_rate : float, default=0.0
         Probability of dropping each input feature, in [0, 1).
+        ``rate=0, input_rate=0`` is the ablation baseline: no mask is drawn
+        and the fit is exactly the fit without ``Dropout``.
+
+    Raises
+    ------
+    ValueError
+        At fit time (scikit-learn's ``InvalidParameterError``) if ``rate`` or
+        ``input_rate`` is not a number in [0, 1).
 
     References
     ----------
@@ -66,9 +74,17 @@ class Dropout(Regularizer):
     True
     """
 
-    uses_random_draws = True
-    noisy_objective = True
     scratch_state = ("masks", "input_out")
+
+    @property
+    def uses_random_draws(self) -> bool:
+        """Draws masks: False for ``rate=0, input_rate=0`` (then a no-op)."""
+        return self.rate > 0 or self.input_rate > 0
+
+    @property
+    def noisy_objective(self) -> bool:
+        """The objective changes at every evaluation when masks are drawn."""
+        return self.uses_random_draws
 
     _parameter_constraints = {
         "rate": [Interval(Real, 0, 1, closed="left")],

@@ -34,7 +34,15 @@ class LabelSmoothing(Regularizer):
     Parameters
     ----------
     epsilon : float, default=0.1
-        Smoothing :math:`\epsilon \in [0, 1)`.
+        Smoothing :math:`\epsilon \in [0, 1)`; 0 leaves the targets as
+        they are.
+
+    Raises
+    ------
+    ValueError
+        At fit time (scikit-learn's ``InvalidParameterError``) if ``epsilon`` is
+        not a number in [0, 1), or if it is used with
+        :class:`~skoptim.MLPRegressor` (or twice in one ``regularizers``).
 
     References
     ----------
@@ -51,6 +59,11 @@ class LabelSmoothing(Regularizer):
 
     def __init__(self, epsilon=0.1):
         self.epsilon = epsilon
+
+    def uses(self, hook: str) -> bool:
+        if hook == "transform_targets":
+            return self.epsilon > 0
+        return super().uses(hook)
 
     def transform_targets(self, Y: np.ndarray, ctx: FitContext) -> np.ndarray:
         eps = float(self.epsilon)

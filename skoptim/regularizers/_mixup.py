@@ -38,7 +38,16 @@ class Mixup(Regularizer):
     Parameters
     ----------
     alpha : float, default=0.2
-        Beta distribution parameter :math:`\alpha > 0`.
+        Beta distribution parameter :math:`\alpha \ge 0`. ``alpha=0`` is
+        the ablation baseline, :math:`\lambda = 1` (as in the paper's code):
+        no mixing and no random draw, so the fit is exactly the fit without
+        ``Mixup``.
+
+    Raises
+    ------
+    ValueError
+        At fit time (scikit-learn's ``InvalidParameterError``) if ``alpha``
+        is negative or not a number.
 
     References
     ----------
@@ -46,13 +55,22 @@ class Mixup(Regularizer):
     Beyond empirical risk minimization. ICLR.
     """
 
-    uses_random_draws = True
     scratch_state = ("buffers",)
 
-    _parameter_constraints = {"alpha": [Interval(Real, 0, None, closed="neither")]}
+    _parameter_constraints = {"alpha": [Interval(Real, 0, None, closed="left")]}
 
     def __init__(self, alpha=0.2):
         self.alpha = alpha
+
+    @property
+    def uses_random_draws(self) -> bool:
+        """Draws mixing weights and pairs: False for ``alpha=0`` (a no-op)."""
+        return self.alpha > 0
+
+    def uses(self, hook: str) -> bool:
+        if hook == "transform_batch":
+            return self.alpha > 0
+        return super().uses(hook)
 
     def transform_batch(self, X, Y, sample_weight, ctx: FitContext):
         n = Y.shape[0]

@@ -40,7 +40,14 @@ class GaussianNoise(Regularizer):
         units of the inputs: scale them first).
     hidden_std : float, default=0.0
         Standard deviation :math:`\sigma_h \ge 0` of the noise on every
-        hidden activation.
+        hidden activation. ``std=0, hidden_std=0`` draws nothing: the fit is
+        exactly the fit without ``GaussianNoise``.
+
+    Raises
+    ------
+    ValueError
+        At fit time (scikit-learn's ``InvalidParameterError``) if ``std`` or
+        ``hidden_std`` is negative or not a number.
 
     References
     ----------
@@ -50,9 +57,17 @@ class GaussianNoise(Regularizer):
     section 7.5. MIT Press.
     """
 
-    uses_random_draws = True
-    noisy_objective = True
     scratch_state = ("noise",)
+
+    @property
+    def uses_random_draws(self) -> bool:
+        """Draws noise: False for ``std=0, hidden_std=0`` (then a no-op)."""
+        return self.std > 0 or self.hidden_std > 0
+
+    @property
+    def noisy_objective(self) -> bool:
+        """The objective changes at every evaluation when noise is drawn."""
+        return self.uses_random_draws
 
     _parameter_constraints = {
         "std": [Interval(Real, 0, None, closed="left")],
@@ -116,7 +131,14 @@ class WeightNoise(Regularizer):
     Parameters
     ----------
     std : float, default=0.01
-        Standard deviation :math:`\sigma \ge 0` of the perturbation.
+        Standard deviation :math:`\sigma \ge 0` of the perturbation;
+        ``std=0`` draws nothing (exactly the fit without ``WeightNoise``).
+
+    Raises
+    ------
+    ValueError
+        At fit time (scikit-learn's ``InvalidParameterError``) if ``std`` is
+        negative or not a number.
 
     References
     ----------
@@ -126,9 +148,17 @@ class WeightNoise(Regularizer):
     NIPS 24.
     """
 
-    uses_random_draws = True
-    noisy_objective = True
     scratch_state = ("saved", "noise")
+
+    @property
+    def uses_random_draws(self) -> bool:
+        """Draws noise: False for ``std=0`` (then a no-op)."""
+        return self.std > 0
+
+    @property
+    def noisy_objective(self) -> bool:
+        """The objective changes at every evaluation when noise is drawn."""
+        return self.uses_random_draws
 
     _parameter_constraints = {"std": [Interval(Real, 0, None, closed="left")]}
 

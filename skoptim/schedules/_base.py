@@ -50,7 +50,14 @@ class Schedule(ParamsObject):
         """Observe the loss at the end of an epoch (no-op by default)."""
 
     def validate(self) -> None:
-        """Check hyperparameters; raises ``InvalidParameterError`` on bad ones."""
+        """Check hyperparameters.
+
+        Raises
+        ------
+        ValueError
+            scikit-learn's ``InvalidParameterError`` for a hyperparameter
+            outside ``_parameter_constraints`` (naming it and its value).
+        """
         self._validate_params()
 
     def _clock(self, step: int, epoch: int) -> int:
@@ -78,6 +85,12 @@ class Constant(Schedule):
     ----------
     learning_rate : float, default=0.01
         The learning rate :math:`\eta_0`.
+
+    Raises
+    ------
+    ValueError
+        At fit time (scikit-learn's ``InvalidParameterError``, raised by
+        :meth:`validate`) if ``learning_rate`` is not a positive number.
     """
 
     _parameter_constraints = {"learning_rate": _POSITIVE}
@@ -104,6 +117,13 @@ class InverseScaling(Schedule):
         Exponent :math:`p`.
     unit : {"step", "epoch"}, default="step"
         Which clock :math:`t` counts.
+
+    Raises
+    ------
+    ValueError
+        At fit time (scikit-learn's ``InvalidParameterError``, raised by
+        :meth:`validate`) if ``learning_rate`` is not positive, ``power_t``
+        is negative or ``unit`` is not ``"step"``/``"epoch"``.
     """
 
     _parameter_constraints = {
@@ -135,6 +155,14 @@ class StepDecay(Schedule):
         Multiplicative factor :math:`\gamma` of each decay.
     unit : {"epoch", "step"}, default="epoch"
         Which clock :math:`e` counts.
+
+    Raises
+    ------
+    ValueError
+        At fit time (scikit-learn's ``InvalidParameterError``, raised by
+        :meth:`validate`) if ``learning_rate`` is not positive,
+        ``step_size`` is not a positive integer, ``gamma`` is outside (0, 1]
+        or ``unit`` is not ``"epoch"``/``"step"``.
     """
 
     _parameter_constraints = {
@@ -166,6 +194,13 @@ class ExponentialDecay(Schedule):
         Decay factor per epoch (or step).
     unit : {"epoch", "step"}, default="epoch"
         Which clock :math:`e` counts.
+
+    Raises
+    ------
+    ValueError
+        At fit time (scikit-learn's ``InvalidParameterError``, raised by
+        :meth:`validate`) if ``learning_rate`` is not positive, ``gamma``
+        is outside (0, 1] or ``unit`` is not ``"epoch"``/``"step"``.
     """
 
     _parameter_constraints = {
@@ -212,6 +247,16 @@ class CosineAnnealing(Schedule):
     unit : {"epoch", "step"}, default="epoch"
         Which clock :math:`t` counts.
 
+    Raises
+    ------
+    ValueError
+        At fit time (scikit-learn's ``InvalidParameterError``, raised by
+        :meth:`validate`) if ``learning_rate`` is not positive, ``t_max``
+        is not a positive integer, ``eta_min`` is negative, ``warmup`` is not a
+        non-negative integer or ``unit`` is not ``"epoch"``/``"step"``.
+        Also if ``eta_min`` exceeds ``learning_rate`` (the "annealing" would
+        raise the rate).
+
     References
     ----------
     Loshchilov, I. & Hutter, F. (2017). SGDR: Stochastic gradient descent with
@@ -235,6 +280,16 @@ class CosineAnnealing(Schedule):
         self.warmup = warmup
         self.unit = unit
 
+    def validate(self) -> None:
+        """Check hyperparameters, and that ``eta_min <= learning_rate``."""
+        super().validate()
+        if self.eta_min > self.learning_rate:
+            raise ValueError(
+                f"CosineAnnealing(learning_rate={self.learning_rate}, "
+                f"eta_min={self.eta_min}): eta_min is the final rate and must not "
+                "exceed learning_rate (the peak rate)."
+            )
+
     def value(self, step, epoch, state):
         t = max(step - 1, 0) if self.unit == "step" else epoch
         lr0 = float(self.learning_rate)
@@ -249,29 +304,51 @@ class CosineAnnealing(Schedule):
 class ReduceOnPlateau(Schedule):
     r"""Divide the rate when the epoch loss stops improving.
 
-    After ``patience`` consecutive epochs whose loss is not lower than the best
-    so far by more than ``threshold`` (relative: ``best * (1 - threshold)``),
-    the rate is multiplied by ``factor`` (not below ``min_lr``), as in
-    ``torch.optim.lr_scheduler.ReduceLROnPlateau`` with ``mode="min"`` and
-    relative threshold, and scikit-learn's ``learning_rate="adaptive"``.
+    With :math:`b` the best (lowest) epoch loss so far, an epoch's loss
+    :math:`L` counts as an improvement when
+
+    .. math::
+
+        L < b - \tau\,|b|,
+
+    :math:`\tau` = ``threshold`` (a relative threshold). After more than
+    ``patience`` consecutive epochs without improvement the rate is
+    multiplied by ``factor`` (not below ``min_lr``) and the count starts
+    again, as in ``torch.optim.lr_scheduler.ReduceLROnPlateau`` with
+    ``mode="min"`` and ``threshold_mode="rel"``, and scikit-learn's
+    ``learning_rate="adaptive"``. The threshold is taken relative to
+    :math:`|b|`, not :math:`b` as in PyTorch (``b * (1 - threshold)``), so it
+    is right for a loss of either sign: a negative loss (skoptim's Poisson
+    deviance without its constant, or any user objective) that stays
+    constant or gets worse is not an improvement. A non-finite loss never
+    counts as an improvement.
 
     Parameters
     ----------
     learning_rate : float, default=0.01
         Initial rate.
     factor : float, default=0.1
-        Multiplier applied at each reduction.
+        Multiplier applied at each reduction, in (0, 1]; ``factor=1`` never
+        changes the rate (the constant-rate baseline of a grid).
     patience : int, default=5
         Epochs without improvement tolerated before a reduction.
     threshold : float, default=1e-4
-        Relative improvement that counts.
+        Relative improvement :math:`\tau \ge 0` that counts.
     min_lr : float, default=0.0
         Floor of the rate.
+
+    Raises
+    ------
+    ValueError
+        At fit time (scikit-learn's ``InvalidParameterError``, raised by
+        :meth:`validate`) if ``learning_rate`` is not positive, ``factor`` is
+        outside (0, 1], ``patience`` is not a non-negative integer, or
+        ``threshold`` or ``min_lr`` is negative.
     """
 
     _parameter_constraints = {
         "learning_rate": _POSITIVE,
-        "factor": [Interval(Real, 0, 1, closed="neither")],
+        "factor": [Interval(Real, 0, 1, closed="right")],
         "patience": [Interval(Integral, 0, None, closed="left")],
         "threshold": [Interval(Real, 0, None, closed="left")],
         "min_lr": [Interval(Real, 0, None, closed="left")],
@@ -292,8 +369,20 @@ class ReduceOnPlateau(Schedule):
     def value(self, step, epoch, state):
         return max(float(self.learning_rate) * state["scale"], float(self.min_lr))
 
+    def improves(self, loss: float, best: float) -> bool:
+        """Whether ``loss`` improves on ``best`` by the relative threshold.
+
+        ``loss < best - threshold * |best|``; any finite loss improves on
+        ``best = inf`` (no epoch seen yet), a NaN or infinite loss never does.
+        """
+        if not math.isfinite(loss):
+            return False
+        if not math.isfinite(best):
+            return True
+        return loss < best - float(self.threshold) * abs(best)
+
     def on_epoch_end(self, state, loss):
-        if loss < state["best"] * (1.0 - self.threshold) or state["best"] == math.inf:
+        if self.improves(float(loss), state["best"]):
             state["best"] = float(loss)
             state["bad_epochs"] = 0
             return

@@ -223,8 +223,8 @@ def test_needs_a_closure():
         opt.step(w, np.ones(3), state)
 
 
-@pytest.mark.parametrize("rho", [0, -0.1, float("nan")])
-def test_rho_must_be_positive(rho):
+@pytest.mark.parametrize("rho", [-0.1, -1e-300, float("nan"), float("-inf")])
+def test_rho_must_be_non_negative(rho):
     with pytest.raises(ValueError, match="'rho' parameter of SAM"):
         SAM(SGD(), rho=rho).init(np.ones(2))
 
@@ -350,6 +350,52 @@ def test_grid_search_reaches_rho_and_the_base_learning_rate():
 def test_mlp_rejects_bad_sam_at_fit():
     X, y = make_classification(30, n_features=4, n_informative=2, random_state=0)
     with pytest.raises(ValueError, match="rho"):
-        MLPClassifier((3,), optimizer=SAM(rho=0.0)).fit(X, y)
+        MLPClassifier((3,), optimizer=SAM(rho=-0.1)).fit(X, y)
     with pytest.raises(ValueError, match="full-batch"):
         MLPClassifier((3,), optimizer=SAM(LBFGS())).fit(X, y)
+
+
+# -- rho = 0, the ablation baseline (issue 10, point 14) ----------------------
+@pytest.mark.parametrize("adaptive", [False, True])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("base", [SGD(0.1), SGD(0.1, momentum=0.9), Adam(0.05)])
+def test_rho_zero_is_exactly_the_base_optimizer(base, dtype, adaptive):
+    sam_out, calls, state = run_steps(
+        SAM(clone(base), rho=0.0, adaptive=adaptive), n_steps=4, dtype=dtype
+    )
+    base_out, base_calls, _ = run_steps(clone(base), n_steps=4, dtype=dtype)
+    for a, b in zip(sam_out, base_out, strict=True):
+        assert a.dtype == dtype
+        np.testing.assert_array_equal(a, b)  # bit for bit
+    # no second evaluation per step: rho = 0 costs what the base costs
+    assert len(calls) == len(base_calls) == 4
+    assert state["t"] == 4
+
+
+@pytest.mark.parametrize("est_cls", [MLPClassifier, MLPRegressor])
+def test_rho_zero_mlp_fit_equals_the_base_fit(est_cls):
+    from skoptim.regularizers import Dropout
+
+    X, y = make_classification(90, n_features=5, random_state=1)
+    if est_cls is MLPRegressor:
+        y = X @ np.linspace(-0.2, 0.2, 5)
+    kw = dict(batch_size=16, max_iter=5, random_state=3, regularizers=[Dropout(0.3)])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        sam = est_cls((7,), optimizer=SAM(SGD(0.1, momentum=0.9), rho=0.0), **kw)
+        sam.fit(X, y)
+        ref = est_cls((7,), optimizer=SGD(0.1, momentum=0.9), **kw).fit(X, y)
+    # the same path, random draws (dropout masks) included
+    np.testing.assert_array_equal(sam.params_, ref.params_)
+    assert sam.loss_curve_ == ref.loss_curve_
+    # and a grid over rho may include the baseline
+    grid = GridSearchCV(
+        est_cls((4,), optimizer=SAM(SGD(0.05)), max_iter=2, random_state=0),
+        {"optimizer__rho": [0.0, 0.05]},
+        cv=2,
+        error_score="raise",
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        grid.fit(X, y)
+    assert len(grid.cv_results_["params"]) == 2

@@ -180,3 +180,86 @@ def test_two_batch_norms_is_an_error(iris):
         MLPClassifier(
             (4,), regularizers=[BatchNormalization(), BatchNormalization()]
         ).fit(X, y)
+
+
+# -- issue 10, point 9: batches of one row ------------------------------------
+def _one_row_remainder_fits():
+    from sklearn.datasets import make_regression
+
+    X, y = make_regression(n_samples=401, n_features=5, noise=20, random_state=0)
+    y = y / y.std()
+    kw = dict(batch_size=200, shuffle=False, max_iter=400, random_state=0)
+    fits = [
+        MLPRegressor((16,), regularizers=[BatchNormalization()], **kw).fit(X[:n], y[:n])
+        for n in (400, 401)  # 401 rows: the last batch of every epoch has 1 row
+    ]
+    return X, y, fits
+
+
+def test_a_one_row_last_batch_does_not_shrink_the_running_variance():
+    X, y, (even, odd) = _one_row_remainder_fits()
+    Z = X[:400] @ odd.coefs_[0] + odd.intercepts_[0]
+    ratio = odd.regularizer_state_[0]["running_var"][0] / Z.var(axis=0, ddof=1)
+    # was ~0.63 when the one-row batch's zero variance entered the average
+    np.testing.assert_allclose(ratio, 1.0, rtol=0.1)
+    # and the extra row does not degrade the fit (R^2 0.95 versus 0.42 before)
+    assert odd.score(X[:400], y[:400]) > even.score(X[:400], y[:400]) - 0.02
+    # 2 batches of >= 2 rows per epoch updated the statistics; the 1-row did not
+    assert odd.regularizer_state_[0]["n_batches"] == 2 * odd.n_iter_
+
+
+def test_a_one_row_batch_is_normalised_like_predict(iris):
+    from ._helpers import training_context
+
+    X, y = iris
+    est = MLPRegressor(
+        (6, 5),
+        regularizers=[BatchNormalization()],
+        max_iter=20,
+        random_state=0,
+    ).fit(X, y)
+    st = est.regularizer_state_[0]
+    before = [a.copy() for a in st["running_var"]], st["n_batches"]
+    ctx, _ = training_context(est, X[:1], y[:1])
+    out = est._network.forward(X[:1], training=True, ctx=ctx)
+    np.testing.assert_allclose(out.ravel(), est.predict(X[:1]), rtol=1e-12)
+    for a, b in zip(st["running_var"], before[0], strict=True):
+        np.testing.assert_array_equal(a, b)  # not updated
+    assert st["n_batches"] == before[1]
+
+
+def test_finite_difference_gradient_on_a_one_row_batch(iris):
+    X, y = iris
+    est = MLPClassifier(
+        (5, 4),
+        activation="tanh",
+        regularizers=[BatchNormalization()],
+        max_iter=5,
+        random_state=0,
+    ).fit(X, y)
+    err, grad, _ = finite_difference_check(est, X[3:4], y[3:4])
+    assert err < 1e-6
+    assert np.abs(grad[est._network.n_layer_params :]).max() > 0
+
+
+@pytest.mark.parametrize(
+    "kw, n", [(dict(batch_size=1), 20), (dict(), 1), (dict(optimizer="lbfgs"), 1)]
+)
+def test_only_one_row_batches_and_no_running_statistics_is_an_error(iris, kw, n):
+    X, y = iris
+    est = MLPRegressor((4,), regularizers=[BatchNormalization()], max_iter=2, **kw)
+    with pytest.raises(ValueError, match="BatchNormalization needs training batches"):
+        est.fit(X[:n], y[:n])
+
+
+def test_one_row_partial_fit_after_running_statistics_exist(iris):
+    X, y = iris
+    est = MLPRegressor((4,), regularizers=[BatchNormalization()], random_state=0)
+    with pytest.raises(ValueError, match="at least 2 rows"):
+        est.partial_fit(X[:1], y[:1])
+    est = MLPRegressor((4,), regularizers=[BatchNormalization()], random_state=0)
+    est.partial_fit(X, y)
+    rv = [a.copy() for a in est.regularizer_state_[0]["running_var"]]
+    est.partial_fit(X[:1], y[:1])  # trains against the running statistics
+    np.testing.assert_array_equal(est.regularizer_state_[0]["running_var"][0], rv[0])
+    assert np.isfinite(est.predict(X)).all()

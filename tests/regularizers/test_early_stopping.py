@@ -111,8 +111,9 @@ def test_internal_split_is_stratified_and_reproducible(noisy):
     again = clone(est).fit(Xtr, ytr)
     np.testing.assert_array_equal(est.params_, again.params_)
     assert est.validation_loss_curve_ == again.validation_loss_curve_
-    # floor(0.2 n_c) rows of each class held out; t_ counts rows trained on
-    n_train = 100 - sum(int(0.2 * c) for c in np.bincount(ytr))
+    # ceil(0.2 n) = 20 rows held out (by class, largest remainders first);
+    # t_ counts rows trained on
+    n_train = 100 - 20
     assert est.t_ == n_train * est.n_iter_
 
 
@@ -266,3 +267,221 @@ def test_bad_validation_data(noisy):
         est.fit(Xtr, ytr, validation_data=(Xval[:, :3], yval))
     with pytest.raises(ValueError, match="validation_data: X_val has"):
         est.fit(Xtr, ytr, validation_data=(Xval, yval[:10]))
+
+
+# -- issue 10, point 3: validation edge cases --------------------------------------
+X8 = np.arange(8.0).reshape(-1, 1)
+
+
+def test_score_on_a_one_row_validation_split_is_refused():
+    est = MLPRegressor(
+        (3,), regularizers=[EarlyStopping(monitor="score", patience=3)], random_state=1
+    )
+    with pytest.raises(ValueError, match="validation set is too small for the score"):
+        est.fit(X8[:3], [1.0, 1.0, 2.0])
+    # the same through validation_data, and through weights (one positive row)
+    with pytest.raises(ValueError, match=r"at least 2 validation samples.*got 1"):
+        est.fit(X8, X8.ravel(), validation_data=(X8[:1], [1.0]))
+    with pytest.raises(ValueError, match=r"at least 2 validation samples.*got 1"):
+        est.fit(X8, X8.ravel(), validation_data=(X8[:3], [1.0, 2, 3], [0, 1.0, 0]))
+    # monitoring the loss on the same split is fine
+    MLPRegressor(
+        (3,), regularizers=[EarlyStopping(patience=3)], max_iter=5, random_state=1
+    ).fit(X8[:3], [1.0, 1.0, 2.0])
+
+
+def test_score_on_constant_validation_targets_is_refused():
+    est = MLPRegressor((3,), regularizers=[EarlyStopping(monitor="score")])
+    with pytest.raises(ValueError, match="every validation target is the same"):
+        est.fit(X8, X8.ravel(), validation_data=(X8[:3], [2.0, 2.0, 2.0]))
+
+
+def test_nan_score_during_training_is_an_error(noisy):
+    Xtr, ytr, Xval, yval = noisy
+    est = _overfitter([EarlyStopping(monitor="score")], max_iter=5)
+    est._score_output = lambda out, y, sw: float("nan")
+    with pytest.raises(ValueError, match="validation score is NaN at epoch 1"):
+        est.fit(Xtr, ytr, validation_data=(Xval, yval))
+
+
+@pytest.mark.parametrize("value", [float("nan"), float("inf")])
+def test_non_finite_validation_loss_is_a_divergence(value):
+    from types import SimpleNamespace
+
+    from skoptim.exceptions import DivergenceError
+
+    es = EarlyStopping()
+    es._key = 0
+    ctx = SimpleNamespace(
+        state={0: {"active": True, "best_epoch": None, "best": np.inf, "wait": 0}},
+        val_loss=value,
+        val_score=0.5,
+        epoch=3,
+        estimator=SimpleNamespace(loss_=1.0),
+    )
+    with pytest.raises(DivergenceError, match=f"validation loss became {value}"):
+        es.on_epoch_end(ctx, 1.0)
+
+
+@pytest.mark.parametrize("seed", range(60))
+def test_weighted_split_holds_out_a_positive_weight_row_for_every_seed(seed):
+    est = MLPClassifier(
+        (3,), regularizers=[EarlyStopping()], max_iter=3, random_state=seed
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        est.fit(X8[:6], [0, 0, 0, 1, 1, 1], sample_weight=[1, 0, 0, 1, 1, 0])
+    # 3 positive rows: ceil(0.1 * 3) = 1 held out, from class 1 (class 0 has
+    # one positive row, which stays in training); the other 5 rows train
+    assert est.t_ == 5 * est.n_iter_
+    assert np.isfinite(est.validation_loss_curve_).all()
+
+
+def test_time_order_split_with_zero_weight_rows_at_the_end():
+    sw = np.array([1.0] * 8 + [0.0] * 2)
+    X, y = np.arange(10.0).reshape(-1, 1), np.arange(10.0)
+    es = EarlyStopping(validation_fraction=0.2, shuffle=False, patience=2)
+    est = MLPRegressor((3,), regularizers=[es], max_iter=4, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        est.fit(X, y, sample_weight=sw)
+    # P = 8 positive rows, ceil(0.2 * 8) = 2 held out: rows 6, 7 (and the
+    # zero-weight rows 8, 9 after them); rows 0-5 train
+    assert est.t_ == 6 * est.n_iter_
+
+
+def test_validation_fraction_rounding_is_exact():
+    from skoptim.regularizers._early_stopping import _n_held_out
+
+    assert _n_held_out(0.1, 30) == 3  # 0.1 * 30 = 3.0000000000000004
+    assert _n_held_out(0.7, 10) == 7  # 0.7 * 10 = 7.000000000000001
+    assert _n_held_out(0.1, 31) == 4
+    assert _n_held_out(0.5, 1) == 0
+
+
+def test_stratified_split_holds_out_ceil_of_the_fraction_not_a_sum_of_floors():
+    # 10 classes of 9 rows, validation_fraction=0.1: each floor(0.9) = 0, yet
+    # ceil(0.1 * 90) = 9 rows are held out, one from each of 9 classes
+    X = np.random.RandomState(0).randn(90, 2)
+    y = np.repeat(np.arange(10), 9)
+    est = _overfitter([EarlyStopping()], max_iter=2)
+    est.fit(X, y)
+    assert est.t_ == 81 * 2
+
+
+def _check_split(n_rows, frac, y, sw, seed):
+    from skoptim.regularizers._early_stopping import _random_split
+
+    train, val = _random_split(n_rows, frac, y, np.random.RandomState(seed), sw)
+    assert np.array_equal(np.sort(np.concatenate([train, val])), np.arange(n_rows))
+    pos = np.ones(n_rows, bool) if sw is None else sw > 0
+    P = int(pos.sum())
+    assert pos[val].all()  # only positive-weight rows are held out
+    if y is None:
+        assert len(val) == min(int(np.ceil(round(frac * P, 9))), P - 1)
+        return
+    y = np.asarray(y)
+    classes = np.unique(y[pos])
+    assert len(val) == min(int(np.ceil(round(frac * P, 9))), P - len(classes))
+    p = {c: int(np.sum(pos & (y == c))) for c in classes}
+    share = {c: int(np.floor(round(frac * p[c], 9))) for c in classes}
+    # no class is capped (all could give one more than their floor): then the
+    # remainder goes at most one row per class
+    uncapped = all(share[c] + 1 <= p[c] - 1 for c in classes)
+    for c in classes:
+        # every class keeps a positive-weight row in training, and gives
+        # its share: floor(frac * P_c), or one more
+        assert np.any(pos[train] & (y[train] == c))
+        v_c = int(np.sum(y[val] == c))
+        assert v_c >= min(share[c], p[c] - 1)
+        if uncapped:
+            assert v_c <= share[c] + 1
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    labels=st.lists(st.integers(0, 3), min_size=2, max_size=60),
+    zero=st.lists(st.booleans(), min_size=60, max_size=60),
+    frac=st.floats(0.01, 0.99),
+    seed=st.integers(0, 2**31 - 2),
+    weighted=st.booleans(),
+    stratified=st.booleans(),
+)
+def test_random_split_invariants(labels, zero, frac, seed, weighted, stratified):
+    n_rows = len(labels)
+    sw = None
+    if weighted:
+        sw = np.where(np.array(zero[:n_rows]), 0.0, 1.5)
+        if not np.any(sw > 0):
+            sw[0] = 1.0
+    _check_split(n_rows, frac, labels if stratified else None, sw, seed)
+
+
+# -- issue 10, point 6: state across fit / warm_start / partial_fit -----------------
+def test_warm_start_refit_keeps_the_same_split(noisy):
+    # fit(3 epochs) + warm-started fit(4 epochs) is exactly fit(7 epochs): the
+    # second fit holds out the same rows (no row trained on enters validation)
+    Xtr, ytr, _, _ = noisy
+    es = EarlyStopping(patience=1000, restore_best_weights=False)
+    kw = dict(batch_size=32, random_state=0, tol=0.0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        a = _overfitter([es], max_iter=3, warm_start=True, **kw).fit(Xtr, ytr)
+        a.set_params(max_iter=4).fit(Xtr, ytr)
+        b = _overfitter([clone(es)], max_iter=7, **kw).fit(Xtr, ytr)
+    np.testing.assert_array_equal(a.params_, b.params_)
+    assert a.validation_loss_curve_ == b.validation_loss_curve_
+    assert a.n_iter_ == 7
+
+
+def test_warm_start_with_a_new_split_warns(noisy):
+    Xtr, ytr, _, _ = noisy
+    est = _overfitter([EarlyStopping()], max_iter=2, warm_start=True)
+    est.fit(Xtr, ytr)
+    with pytest.warns(UserWarning, match="new validation split.*already trained"):
+        est.fit(Xtr[:90], ytr[:90])  # other rows: a new split
+    est.partial_fit(Xtr, ytr)  # trains on every row, held-out ones too
+    with pytest.warns(UserWarning, match="new validation split"):
+        est.fit(Xtr[:90], ytr[:90])
+    # a cold fit never warns
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        est.set_params(warm_start=False).fit(Xtr, ytr)
+
+
+def test_warm_started_fit_that_only_gets_worse_ends_where_it_started(noisy):
+    Xtr, ytr, Xval, yval = noisy
+    est = _overfitter([EarlyStopping(patience=3)], warm_start=True)
+    est.fit(Xtr, ytr, validation_data=(Xval, yval))
+    first_best, first_n = est.best_epoch_, est.n_iter_
+    params = est.params_.copy()
+    # a learning rate that makes every epoch of the refit worse
+    est.set_params(optimizer__learning_rate=5.0)
+    est.fit(Xtr, ytr, validation_data=(Xval, yval))
+    assert est.n_iter_ == first_n + 3  # patience epochs, none improving
+    assert min(est.validation_loss_curve_[first_n:]) > est.best_validation_loss_
+    # the weights it started from are kept, attributed to their epoch
+    np.testing.assert_array_equal(est.params_, params)
+    assert est.best_epoch_ == first_best
+    assert est.best_validation_loss_ == est.validation_loss_curve_[first_best - 1]
+    # curves stay aligned with loss_curve_ (the start point is not recorded)
+    assert len(est.validation_loss_curve_) == len(est.loss_curve_) == est.n_iter_
+
+
+def test_warm_started_fit_that_improves_keeps_its_own_best(noisy):
+    Xtr, ytr, Xval, yval = noisy
+    est = _overfitter([EarlyStopping(patience=3)], warm_start=True, max_iter=3)
+    est.fit(Xtr, ytr, validation_data=(Xval, yval))  # stopped by max_iter
+    est.set_params(max_iter=300).fit(Xtr, ytr, validation_data=(Xval, yval))
+    assert est.best_epoch_ > 3
+    best = int(np.argmin(est.validation_loss_curve_))
+    assert est.best_epoch_ == best + 1
+    np.testing.assert_allclose(
+        _log_loss(est, Xval, yval), est.validation_loss_curve_[best], rtol=1e-10
+    )

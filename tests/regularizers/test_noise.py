@@ -8,7 +8,13 @@ from sklearn.preprocessing import StandardScaler
 
 from skoptim import MLPClassifier, MLPRegressor
 from skoptim.optimizers import Adam
-from skoptim.regularizers import Dropout, GaussianNoise, Mixup, WeightNoise
+from skoptim.regularizers import (
+    Dropout,
+    GaussianNoise,
+    LabelSmoothing,
+    Mixup,
+    WeightNoise,
+)
 
 from ._helpers import finite_difference_check, objective, training_context
 
@@ -204,7 +210,7 @@ def test_dropout_and_noise_reduce_the_train_test_gap():
         (GaussianNoise(-1.0), r"'std' parameter of GaussianNoise.*Got -1.0"),
         (GaussianNoise(0.1, hidden_std=-2), r"'hidden_std' parameter of Gauss.*Got -2"),
         (WeightNoise(-0.5), r"'std' parameter of WeightNoise.*Got -0.5"),
-        (Mixup(0.0), r"'alpha' parameter of Mixup.*Got 0.0"),
+        (Mixup(-0.1), r"'alpha' parameter of Mixup.*Got -0.1"),
     ],
 )
 def test_bad_parameters_name_the_regularizer_and_value(iris, reg, match):
@@ -219,3 +225,59 @@ def test_noisy_objective_with_a_full_batch_optimizer_warns(iris, reg):
     est = MLPClassifier((4,), optimizer="lbfgs", regularizers=[reg], max_iter=3)
     with pytest.warns(UserWarning, match=f"{type(reg).__name__}.*LBFGS"):
         est.fit(X, y)
+
+
+# -- the ablation value of every hyperparameter (issue 10, point 14) ----------
+ABLATIONS = [
+    Dropout(0.0),
+    Dropout(0.0, input_rate=0.0),
+    GaussianNoise(0.0),
+    WeightNoise(0.0),
+    Mixup(0.0),
+    LabelSmoothing(0.0),
+]
+
+
+@pytest.mark.parametrize("reg", ABLATIONS, ids=repr)
+@pytest.mark.parametrize("optimizer", ["adam", "lbfgs"])
+def test_zero_strength_is_exactly_no_regularizer(iris, reg, optimizer):
+    # rate/std/alpha/epsilon = 0 is the baseline of a grid: the same fit,
+    # bit for bit, as without the regularizer (no random draw consumed, no
+    # noisy-objective warning with L-BFGS)
+    import warnings
+
+    X, y = iris
+    kw = dict(optimizer=optimizer, batch_size=32, max_iter=4, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)
+        warnings.filterwarnings("ignore", category=Warning, module="sklearn")
+        warnings.filterwarnings("ignore", message=".*maximum iterations")
+        a = MLPClassifier((5,), regularizers=[reg], **kw).fit(X, y)
+    b = MLPClassifier((5,), **kw).fit(X, y)
+    np.testing.assert_array_equal(a.params_, b.params_)
+    assert a.loss_curve_ == b.loss_curve_
+
+
+# -- issue 10, point 6: random streams across calls ---------------------------
+@pytest.mark.parametrize("reg", STOCHASTIC, ids=IDS)
+def test_warm_start_and_partial_fit_continue_the_random_stream(iris, reg):
+    # shuffle=False: the only random draws are the regularizer's own, so
+    # fit(3) + warm-started fit(4), and 7 partial_fits, equal fit(7) bit for
+    # bit only if every call continues the stream (no replay, no reseeding)
+    X, y = iris
+    kw = dict(batch_size=32, shuffle=False, random_state=0, n_iter_no_change=10**6)
+    one = MLPClassifier((5,), regularizers=[reg], max_iter=7, **kw).fit(X, y)
+    warm = MLPClassifier((5,), regularizers=[reg], max_iter=3, warm_start=True, **kw)
+    warm.fit(X, y).set_params(max_iter=4).fit(X, y)
+    inc = MLPClassifier((5,), regularizers=[reg], **kw)
+    for _ in range(7):
+        inc.partial_fit(X, y, classes=[0, 1, 2])
+    np.testing.assert_array_equal(warm.params_, one.params_)
+    np.testing.assert_array_equal(inc.params_, one.params_)
+    # a replayed stream would differ: reseeding the generator before the
+    # second fit changes the result
+    replay = MLPClassifier((5,), regularizers=[reg], max_iter=3, warm_start=True, **kw)
+    replay.fit(X, y)
+    replay.regularizer_state_[0]["generator"] = np.random.default_rng(0)
+    replay.set_params(max_iter=4).fit(X, y)
+    assert not np.array_equal(replay.params_, one.params_)
