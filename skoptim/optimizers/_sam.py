@@ -116,6 +116,16 @@ class SAM(Optimizer):
         "adaptive": ["boolean"],
     }
 
+    # the base optimizer may be an alias: SAM("sgd") shows and takes
+    # optimizer__learning_rate like SAM(SGD()) (see skoptim.utils._nested)
+    _alias_params = {"optimizer": resolve_optimizer}
+    _param_hints = {
+        **Optimizer._param_hints,
+        "learning_rate": "SAM's learning rate is its base optimizer's: set "
+        "optimizer__learning_rate on SAM (optimizer__optimizer__learning_rate "
+        "from an estimator whose optimizer is SAM).",
+    }
+
     def __init__(self, optimizer="sgd", rho=0.05, adaptive=False):
         self.optimizer = optimizer
         self.rho = rho
