@@ -8,6 +8,7 @@ what skoptim calls them; :func:`from_sklearn` converts a whole estimator.
 from __future__ import annotations
 
 import math
+import warnings
 from typing import Any
 
 __all__ = ["from_sklearn", "SKLEARN_PARAM_HINTS"]
@@ -116,6 +117,15 @@ def _optimizer(p: dict[str, Any]):
     if schedule == "constant":
         lr = lr0
     elif schedule == "invscaling":
+        warnings.warn(
+            "learning_rate='invscaling' converts to InverseScaling(unit='step'), "
+            "which counts updates; scikit-learn counts samples and updates the "
+            "rate once per epoch, so from the second epoch on skoptim's rate is "
+            "about batch_size ** power_t times larger. Choose the schedule "
+            "yourself if the exact decay matters.",
+            UserWarning,
+            stacklevel=3,
+        )
         lr = InverseScaling(lr0, power_t=p["power_t"], unit="step")
     elif schedule == "adaptive":
         lr = ReduceOnPlateau(
@@ -144,32 +154,41 @@ def from_sklearn(estimator):
     trains the same network with the same optimizer, schedule, penalty and
     stopping rule:
 
-    ========================================  ================================================
-    scikit-learn                              skoptim
-    ========================================  ================================================
-    ``solver="adam"``, ``learning_rate_init``  ``optimizer=Adam(learning_rate_init, beta_1,
-    ``beta_1``, ``beta_2``, ``epsilon``        beta_2, epsilon)``
-    ``solver="sgd"``, ``momentum``,            ``optimizer=SGD(lr, momentum, nesterov=``
-    ``nesterovs_momentum``                     ``nesterovs_momentum and momentum > 0)``
-    ``learning_rate="constant"``               ``lr = learning_rate_init``
-    ``learning_rate="invscaling"``, ``power_t``  ``lr = InverseScaling(learning_rate_init,
-                                              power_t, unit="step")`` (≈, see below)
-    ``learning_rate="adaptive"``               ``lr = ReduceOnPlateau(learning_rate_init,
-                                              factor=0.2, patience=n_iter_no_change,
-                                              threshold=tol)``, and a longer
-                                              ``n_iter_no_change`` (see below)
+    ===========================================  ===============================================
+    scikit-learn                                 skoptim
+    ===========================================  ===============================================
+    ``solver="adam"``, ``learning_rate_init``,   ``optimizer=Adam(learning_rate_init,``
+    ``beta_1``, ``beta_2``, ``epsilon``          ``beta_1, beta_2, epsilon)``
+
+    ``solver="sgd"``, ``momentum``,              ``optimizer=SGD(lr, momentum, nesterov=``
+    ``nesterovs_momentum``                       ``nesterovs_momentum and momentum > 0)``
+
+    ``learning_rate="constant"``                 ``lr = learning_rate_init``
+
+    ``learning_rate="invscaling"``, ``power_t``  ``lr = InverseScaling(learning_rate_init,``
+                                                 ``power_t, unit="step")`` (approximate)
+
+    ``learning_rate="adaptive"``                 ``lr = ReduceOnPlateau(learning_rate_init,``
+                                                 ``factor=0.2, patience=n_iter_no_change,``
+                                                 ``threshold=tol)`` and a longer
+                                                 ``n_iter_no_change`` (approximate)
+
     ``solver="lbfgs"``, ``max_fun``, ``tol``     ``optimizer=LBFGS(tol=tol, max_fun=max_fun)``
-    ``alpha``                                  ``regularizers=[L2(alpha)]`` (if ``alpha > 0``)
-    ``early_stopping=True``,                   ``EarlyStopping(validation_fraction,
-    ``validation_fraction``,                   patience=n_iter_no_change + 1,
-    ``n_iter_no_change``, ``tol``              min_delta=tol, monitor="score")``
-    ``loss`` (regressor)                       ``loss``
-    ``hidden_layer_sizes``, ``activation``,    the same name and meaning
+
+    ``alpha``                                    ``regularizers=[L2(alpha)]`` (if ``alpha > 0``)
+
+    ``early_stopping=True``,                     ``EarlyStopping(validation_fraction,``
+    ``validation_fraction``,                     ``patience=n_iter_no_change + 1,``
+    ``n_iter_no_change``, ``tol``                ``min_delta=tol, monitor="score")``
+
+    ``loss`` (regressor)                         ``loss``
+
+    ``hidden_layer_sizes``, ``activation``,      the same name and meaning
     ``batch_size``, ``max_iter``, ``tol``,
     ``n_iter_no_change``, ``shuffle``,
     ``random_state``, ``warm_start``,
     ``verbose``
-    ========================================  ================================================
+    ===========================================  ===============================================
 
     Parameters
     ----------
@@ -211,7 +230,7 @@ def from_sklearn(estimator):
 
     Approximate, because skoptim's schedules read a different clock:
 
-    - ``"invscaling"``: scikit-learn's rate is :math:`\eta_0 / (t + 1)^p`
+    - ``"invscaling"`` (with a ``UserWarning``): scikit-learn's rate is :math:`\eta_0 / (t + 1)^p`
       with :math:`t` the number of *samples* seen, updated at the end of each
       epoch; ``InverseScaling(unit="step")`` counts updates (batches) and
       changes the rate every batch, so from the second epoch on its rate is
@@ -227,8 +246,8 @@ def from_sklearn(estimator):
       (n_{iter\_no\_change} + 1) - 1` with :math:`k` the number of
       divisions that take ``learning_rate_init`` to 1e-6.
 
-    Initial weights are drawn differently, so the two models differ by the
-    run-to-run spread of a network started from another seed.
+    - ``early_stopping``: the validation split is drawn by skoptim's own
+      random stream, so it holds other samples than scikit-learn's.
 
     Examples
     --------
