@@ -541,8 +541,13 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
         ``"momentum"``, ``"nesterov"`` (SGD with lr 0.01 and momentum 0.9),
         ``"adagrad"``, ``"adadelta"``, ``"rmsprop"``, ``"adam"``,
         ``"adamw"``, ``"nadam"``, ``"lbfgs"``. It is cloned at fit time, never
-        mutated; its state is the fitted attribute ``optimizer_state_``.
-    regularizers : list of Regularizer, default=None
+        mutated; its state is the fitted attribute ``optimizer_state_``. Its
+        hyperparameters are nested parameters, ``optimizer__learning_rate``,
+        for an alias too: ``set_params(optimizer__learning_rate=0.01)`` on
+        ``"adam"`` sets a new ``Adam(learning_rate=0.01)``. A float set over
+        a schedule sets the schedule's base rate (see
+        :class:`~skoptim.optimizers.Optimizer`).
+    regularizers : list of Regularizer or str, default=None
         Objects from :mod:`skoptim.regularizers` (penalties, dropout, noise,
         label smoothing, batch normalisation, mixup, early stopping). Each
         acts at its own point of the fit loop, so their combined effect does
@@ -552,7 +557,10 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
         parameters, ``regularizers__<name>__<param>`` with ``<name>`` the
         lower-cased class name (if unique) or the position, e.g.
         ``param_grid={"regularizers__dropout__rate": [0.1, 0.3],
-        "regularizers__l2__alpha": [1e-4, 1e-2]}``.
+        "regularizers__l2__alpha": [1e-4, 1e-2]}``. An alias, the lower-cased
+        class name (``"l2"``, ``"dropout"``, ``["l2", "dropout"]``), stands
+        for the object with default hyperparameters and has the same nested
+        names.
     batch_size : int or "auto", default="auto"
         Minibatch size; ``"auto"`` is ``min(200, n_samples)``. Ignored by
         full-batch optimizers (L-BFGS).

@@ -59,6 +59,9 @@ class Optimizer(ParamsObject):
     replace a schedule by a constant rate, set a
     :class:`~skoptim.schedules.Constant` (or a new optimizer).
 
+    Hyperparameters are checked when training starts (:meth:`init`, which
+    calls :meth:`validate`), not in ``__init__``, as scikit-learn does.
+
     Writing your own optimizer takes two methods: ``init_state`` allocates the
     buffers and ``update`` applies one step with the learning rate ``lr``
     already resolved from a float or schedule.
@@ -144,7 +147,28 @@ class Optimizer(ParamsObject):
 
     # -- protocol -----------------------------------------------------------
     def init(self, params: np.ndarray) -> dict[str, Any]:
-        """Validate hyperparameters and create the state for ``params``."""
+        """Validate hyperparameters and create the state for ``params``.
+
+        Parameters
+        ----------
+        params : ndarray of shape (n_params,)
+            The flat parameter buffer the state is made for (same shape and
+            dtype as the optimizer's buffers).
+
+        Returns
+        -------
+        state : dict
+            Step counter ``"t"``, epoch counter ``"epoch"``, the schedule's
+            state and the optimizer's own buffers.
+
+        Raises
+        ------
+        ValueError
+            scikit-learn's ``InvalidParameterError`` (also a TypeError) when a
+            hyperparameter, or the learning-rate schedule's, is out of range
+            or of the wrong type; subclasses add their own checks (e.g.
+            ``SGD(nesterov=True)`` without momentum).
+        """
         self.validate()
         lr = getattr(self, "learning_rate", None)
         state: dict[str, Any] = {
@@ -162,7 +186,16 @@ class Optimizer(ParamsObject):
         state: dict[str, Any],
         closure: Closure | None = None,
     ) -> None:
-        """Apply one update to ``params`` in place."""
+        """Apply one update to ``params`` in place.
+
+        Raises
+        ------
+        NotImplementedError
+            If a subclass defines neither ``update`` nor ``step``.
+        TypeError
+            From optimizers that need ``closure`` (SAM) when it is missing, and
+            from full-batch optimizers (LBFGS), which take no single steps.
+        """
         state["t"] += 1
         self.update(params, grad, state, self.current_learning_rate(state))
 
@@ -181,7 +214,16 @@ class Optimizer(ParamsObject):
         return learning_rate_value(lr, state["t"], state["epoch"], state["schedule"])
 
     def validate(self) -> None:
-        """Check hyperparameters (and the schedule's) with clear errors."""
+        """Check hyperparameters (and the schedule's) with clear errors.
+
+        Raises
+        ------
+        ValueError
+            scikit-learn's ``InvalidParameterError`` (also a TypeError) when a
+            hyperparameter, or the learning-rate schedule's, is out of range
+            or of the wrong type; subclasses add their own checks (e.g.
+            ``SGD(nesterov=True)`` without momentum).
+        """
         self._validate_params()
         lr = getattr(self, "learning_rate", None)
         if isinstance(lr, Schedule):
@@ -195,7 +237,13 @@ class Optimizer(ParamsObject):
     def update(
         self, params: np.ndarray, grad: np.ndarray, state: dict[str, Any], lr: float
     ) -> None:
-        """Apply the update rule in place; ``lr`` is already resolved."""
+        """Apply the update rule in place; ``lr`` is already resolved.
+
+        Raises
+        ------
+        NotImplementedError
+            Here, in the base class: subclasses implement it.
+        """
         raise NotImplementedError(
             f"{type(self).__name__} must implement update(params, grad, state, lr)."
         )

@@ -64,11 +64,27 @@ class SAM(Optimizer):
         :func:`~skoptim.optimizers.get_optimizer`. It must take single steps:
         full-batch optimizers (``LBFGS``) and another ``SAM`` are refused.
         Its learning rate, schedule and state are used unchanged; a grid
-        search reaches them as ``optimizer__optimizer__learning_rate``.
+        search reaches them as ``optimizer__optimizer__learning_rate``. An
+        alias behaves like the object it names: ``SAM("sgd")`` shows
+        ``optimizer__learning_rate`` in ``get_params`` and
+        ``set_params(optimizer__learning_rate=0.1)`` replaces the alias by a
+        new ``SGD(learning_rate=0.1)``.
     rho : float, default=0.05
         Radius :math:`\rho > 0` of the neighbourhood.
     adaptive : bool, default=False
         Use ASAM's scale-invariant neighbourhood.
+
+    Raises
+    ------
+    TypeError
+        From :meth:`validate`/:meth:`init` (at fit time) when ``optimizer`` is
+        a class (``SAM(SGD)`` for ``SAM(SGD())``) or not an optimizer, and
+        from :meth:`step` when ``closure`` is missing.
+    ValueError
+        From :meth:`validate`/:meth:`init` for an unknown alias, an invalid
+        ``rho`` or ``adaptive`` (scikit-learn's ``InvalidParameterError``), a
+        base optimizer that is a ``SAM`` or full-batch (``LBFGS``), or an
+        invalid hyperparameter of the base optimizer.
 
     See Also
     --------
