@@ -383,3 +383,13 @@ def test_inverse_scaling_in_a_grid_keeps_its_power():
     lr = est.optimizer.learning_rate
     assert isinstance(lr, InverseScaling)
     assert lr.get_params() == InverseScaling(0.3, power_t=0.25).get_params()
+
+
+def test_nested_alias_names_reach_through_a_meta_estimator():
+    from skoptim.ensemble import BaggingRegressor
+
+    bag = BaggingRegressor(MLPRegressor())
+    assert bag.get_params()["estimator__optimizer__learning_rate"] == 1e-3
+    bag.set_params(estimator__optimizer__learning_rate=0.01)
+    assert bag.estimator.optimizer.learning_rate == 0.01
+    assert MLPRegressor().optimizer == "adam"
