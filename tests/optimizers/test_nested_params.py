@@ -4,6 +4,8 @@ import pickle
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sklearn.base import clone
 from sklearn.utils._param_validation import InvalidParameterError
 
@@ -184,3 +186,43 @@ def test_invalid_nested_parameter_survives_pickling():
         SGD().set_params(lr=0.1)
     back = pickle.loads(pickle.dumps(info.value))
     assert isinstance(back, ValueError) and str(back) == str(info.value)
+
+
+# -- invariants over any alias, rate and schedule -------------------------------------
+_RATES = st.floats(min_value=1e-8, max_value=10.0, allow_nan=False)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    alias=st.sampled_from(sorted(set(OPTIMIZER_ALIASES) - {"lbfgs"})),
+    rate=_RATES,
+    wrap=st.booleans(),
+)
+def test_alias_round_trip_and_no_shared_state(alias, rate, wrap):
+    from skoptim import MLPClassifier
+
+    est = MLPClassifier(optimizer=SAM(alias) if wrap else alias)
+    key = "optimizer__optimizer__learning_rate" if wrap else "optimizer__learning_rate"
+    default = est.get_params()[key]
+    est.set_params(**{key: rate})
+    assert est.get_params()[key] == rate
+    fresh = MLPClassifier(optimizer=SAM(alias) if wrap else alias)
+    assert fresh.get_params()[key] == default
+    assert get_optimizer(alias).learning_rate == default
+    assert clone(est).get_params()[key] == rate
+
+
+@settings(max_examples=60, deadline=None)
+@given(sched_cls=st.sampled_from(SCHEDULES), rate=_RATES, base=_RATES)
+def test_float_over_any_schedule_changes_only_its_base_rate(sched_cls, rate, base):
+    sched = sched_cls(learning_rate=base)
+    opt = SGD(sched).set_params(learning_rate=rate)
+    new, old = opt.learning_rate.get_params(), sched.get_params()
+    assert new.pop("learning_rate") == rate and old.pop("learning_rate") == base
+    assert new == old
+    # the schedule's rate at any time scales with its base rate (all of
+    # skoptim's schedules are proportional to it when eta_min = min_lr = 0)
+    for step, epoch in [(1, 0), (5, 2), (50, 30)]:
+        a = opt.learning_rate.value(step, epoch, opt.learning_rate.init_state())
+        b = sched.value(step, epoch, sched.init_state())
+        np.testing.assert_allclose(a * base, b * rate, rtol=1e-12)
