@@ -192,11 +192,17 @@ class NestedParamsMixin:
             msg = f"{msg} {hint}"
         return InvalidNestedParameter(msg, self, key, advised=bool(hint))
 
-    def _nested_invalid(self, name: str, exc: InvalidNestedParameter, key: str):
-        """Re-raise a nested object's invalid key from this object's view."""
+    def _nested_invalid(
+        self, name: str, exc: InvalidNestedParameter, key: str, *, family=True
+    ):
+        """Re-raise a nested object's invalid key from this object's view.
+
+        With ``family``, advise one grid dict per family of classes (a grid
+        that varies ``name`` over classes with different parameters).
+        """
         full = f"{name}__{key}"
         msg = f"Invalid parameter {full!r} for {type(self).__name__}: {exc}"
-        if not exc.advised:
+        if family and not exc.advised:
             msg += (
                 f" If a grid search varies {name!r} over classes with different "
                 "parameters, give one dict per family of classes, each with "
@@ -306,6 +312,6 @@ class NestedParamsMixin:
                 obj.set_params(**sub)
             except InvalidNestedParameter as exc:
                 key = f"{_canonical_names(items)[i]}__{exc.key}"
-                raise self._nested_invalid(name, exc, key) from None
+                raise self._nested_invalid(name, exc, key, family=False) from None
             items[i] = obj
         setattr(self, name, items[0] if single and len(items) == 1 else items)

@@ -309,7 +309,9 @@ def test_unknown_regularizer_name_in_a_list():
     est = MLPClassifier(regularizers=[L2(), L2()])
     with pytest.raises(ValueError, match="no regularizer named 'l2'"):
         est.set_params(regularizers__l2__alpha=1.0)
-    with pytest.raises(ValueError, match="one dict per family"):
+    with pytest.raises(
+        ValueError, match=r"'regularizers__0__rate'.*'rate' for L2: valid parameters"
+    ):
         est.set_params(regularizers__0__rate=1.0)
 
 
