@@ -32,10 +32,13 @@ from sklearn.utils.validation import (
 )
 
 from ..exceptions import DivergenceError
-from ..optimizers._aliases import OPTIMIZER_ALIASES, resolve_optimizer
-from ..optimizers._base import Optimizer
-from ..regularizers._base import FitContext, Regularizer
+from ..optimizers._aliases import resolve_optimizer
+from ..regularizers._aliases import get_regularizer
+from ..regularizers._aliases import resolve_regularizers as _as_list_of_regularizers
+from ..regularizers._base import FitContext
+from ..utils._nested import NestedParamsMixin
 from ..utils._params import same_config
+from ._from_sklearn import SKLEARN_PARAM_HINTS
 from ._losses import OUTPUT_ACTIVATION
 from ._network import Network
 from ._training import TrainingLoopMixin
@@ -43,21 +46,6 @@ from ._training import TrainingLoopMixin
 __all__ = ["MLPClassifier", "MLPRegressor"]
 
 _DTYPES = (np.float64, np.float32)
-
-
-def _as_list_of_regularizers(regularizers, owner):
-    if regularizers is None:
-        return []
-    if isinstance(regularizers, Regularizer):
-        return [regularizers]
-    regs = list(regularizers)
-    for r in regs:
-        if not isinstance(r, Regularizer):
-            raise TypeError(
-                f"regularizers must be skoptim.regularizers objects (or a list of "
-                f"them); got {r!r} of type {type(r).__name__} in {owner}."
-            )
-    return regs
 
 
 class _InferenceHook:
@@ -77,16 +65,6 @@ class _InferenceHook:
         r.inference_pre(layer, Z, network, self.states[r._key])
 
 
-def _regularizer_names(regs) -> dict:
-    """Names a nested parameter may use: every index, and unique class names."""
-    names = {str(i): i for i in range(len(regs))}
-    lower = [type(r).__name__.lower() for r in regs]
-    for i, name in enumerate(lower):
-        if lower.count(name) == 1:
-            names[name] = i
-    return names
-
-
 def _stochastic_optimizer(est) -> bool:
     """partial_fit exists only for optimizers that take single steps."""
     opt = est.optimizer
@@ -95,8 +73,16 @@ def _stochastic_optimizer(est) -> bool:
     return not getattr(opt, "full_batch", False)
 
 
-class BaseMLP(TrainingLoopMixin, BaseEstimator, metaclass=ABCMeta):
+class BaseMLP(
+    TrainingLoopMixin, NestedParamsMixin, BaseEstimator, metaclass=ABCMeta
+):
     """Shared machinery of :class:`MLPClassifier` and :class:`MLPRegressor`."""
+
+    # nested parameters: aliases, named regularizers, scikit-learn's names
+    # (see skoptim.utils._nested)
+    _alias_params = {"optimizer": resolve_optimizer}
+    _list_params = {"regularizers": get_regularizer}
+    _param_hints = SKLEARN_PARAM_HINTS
 
     _parameter_constraints: dict = {
         "hidden_layer_sizes": [
@@ -104,8 +90,10 @@ class BaseMLP(TrainingLoopMixin, BaseEstimator, metaclass=ABCMeta):
             Interval(Integral, 1, None, closed="left"),
         ],
         "activation": [StrOptions({"identity", "logistic", "tanh", "relu"})],
-        "optimizer": [StrOptions(set(OPTIMIZER_ALIASES)), Optimizer],
-        "regularizers": ["array-like", Regularizer, None],
+        # validated at fit by resolve_optimizer / resolve_regularizers, whose
+        # errors say what to pass (Adam() for the class Adam, L2() ...)
+        "optimizer": "no_validation",
+        "regularizers": "no_validation",
         "batch_size": [
             StrOptions({"auto"}),
             Interval(Integral, 1, None, closed="left"),
@@ -179,72 +167,6 @@ class BaseMLP(TrainingLoopMixin, BaseEstimator, metaclass=ABCMeta):
         if "_network" not in self.__dict__:
             raise AttributeError("params_ exists once the estimator is fitted.")
         return self._network.params
-
-    # -- nested parameters of the regularizers --------------------------------
-    def _regularizer_list(self):
-        regs = self.regularizers
-        if isinstance(regs, Regularizer):
-            return [regs]
-        if regs is None or isinstance(regs, str):
-            return []
-        try:
-            regs = list(regs)
-        except TypeError:
-            return []
-        return regs if all(isinstance(r, Regularizer) for r in regs) else []
-
-    def get_params(self, deep=True):
-        """Parameters of this estimator; with ``deep``, also the nested ones.
-
-        Besides ``optimizer__<param>``, each regularizer's hyperparameters
-        appear as ``regularizers__<name>__<param>``, ``<name>`` being the
-        lower-cased class name when it is unique in the list (else the
-        position); :meth:`set_params` accepts both forms.
-        """
-        out = super().get_params(deep=deep)
-        if deep:
-            regs = self._regularizer_list()
-            canonical = {i: n for n, i in _regularizer_names(regs).items()}
-            for i, r in enumerate(regs):
-                for k, v in r.get_params(deep=True).items():
-                    out[f"regularizers__{canonical[i]}__{k}"] = v
-        return out
-
-    def set_params(self, **params):
-        """Set parameters, including ``regularizers__<name>__<param>``.
-
-        ``<name>`` is a regularizer's position in ``regularizers`` or its
-        lower-cased class name (``regularizers__dropout__rate=0.3``), so a
-        grid search can vary several regularizers' hyperparameters at once.
-        The regularizer is replaced by a modified clone: the object passed
-        by the user is never changed. ``regularizers`` itself, if given, is
-        set first.
-        """
-        nested = {
-            k: params.pop(k) for k in list(params) if k.startswith("regularizers__")
-        }
-        super().set_params(**params)
-        if not nested:
-            return self
-        was_single = isinstance(self.regularizers, Regularizer)
-        regs = self._regularizer_list()
-        names = _regularizer_names(regs)
-        for key, value in nested.items():
-            _, name, *rest = key.split("__", 2)
-            if name not in names:
-                raise ValueError(
-                    f"Invalid parameter {key!r} for {type(self).__name__}: no "
-                    f"regularizer named {name!r}; valid names are "
-                    f"{sorted(names)} (positions and unique lower-cased class "
-                    "names)."
-                )
-            i = names[name]
-            if rest:
-                regs[i] = clone(regs[i]).set_params(**{rest[0]: value})
-            else:
-                regs[i] = value
-        self.regularizers = regs[0] if was_single and len(regs) == 1 else regs
-        return self
 
     # -- validation -----------------------------------------------------------
     def _hidden_sizes(self):
@@ -619,8 +541,13 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
         ``"momentum"``, ``"nesterov"`` (SGD with lr 0.01 and momentum 0.9),
         ``"adagrad"``, ``"adadelta"``, ``"rmsprop"``, ``"adam"``,
         ``"adamw"``, ``"nadam"``, ``"lbfgs"``. It is cloned at fit time, never
-        mutated; its state is the fitted attribute ``optimizer_state_``.
-    regularizers : list of Regularizer, default=None
+        mutated; its state is the fitted attribute ``optimizer_state_``. Its
+        hyperparameters are nested parameters, ``optimizer__learning_rate``,
+        for an alias too: ``set_params(optimizer__learning_rate=0.01)`` on
+        ``"adam"`` sets a new ``Adam(learning_rate=0.01)``. A float set over
+        a schedule sets the schedule's base rate (see
+        :class:`~skoptim.optimizers.Optimizer`).
+    regularizers : list of Regularizer or str, default=None
         Objects from :mod:`skoptim.regularizers` (penalties, dropout, noise,
         label smoothing, batch normalisation, mixup, early stopping). Each
         acts at its own point of the fit loop, so their combined effect does
@@ -630,7 +557,10 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
         parameters, ``regularizers__<name>__<param>`` with ``<name>`` the
         lower-cased class name (if unique) or the position, e.g.
         ``param_grid={"regularizers__dropout__rate": [0.1, 0.3],
-        "regularizers__l2__alpha": [1e-4, 1e-2]}``.
+        "regularizers__l2__alpha": [1e-4, 1e-2]}``. An alias, the lower-cased
+        class name (``"l2"``, ``"dropout"``, ``["l2", "dropout"]``), stands
+        for the object with default hyperparameters and has the same nested
+        names.
     batch_size : int or "auto", default="auto"
         Minibatch size; ``"auto"`` is ``min(200, n_samples)``. Ignored by
         full-batch optimizers (L-BFGS).

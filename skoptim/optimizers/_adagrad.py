@@ -37,6 +37,14 @@ class Adagrad(Optimizer):
     epsilon : float, default=1e-10
         Numerical floor :math:`\epsilon`.
 
+    Raises
+    ------
+    ValueError
+        From :meth:`~Optimizer.init` and :meth:`~Optimizer.validate` (at fit
+        time, never in ``__init__``): scikit-learn's ``InvalidParameterError``
+        (also a TypeError) when a hyperparameter, or the learning-rate
+        schedule's, is out of range or of the wrong type.
+
     References
     ----------
     Duchi, J., Hazan, E. & Singer, Y. (2011). Adaptive subgradient methods for
@@ -99,6 +107,14 @@ class Adadelta(Optimizer):
         Decay rate :math:`\rho` of both running averages.
     epsilon : float, default=1e-6
         :math:`\epsilon` inside the square roots.
+
+    Raises
+    ------
+    ValueError
+        From :meth:`~Optimizer.init` and :meth:`~Optimizer.validate` (at fit
+        time, never in ``__init__``): scikit-learn's ``InvalidParameterError``
+        (also a TypeError) when a hyperparameter, or the learning-rate
+        schedule's, is out of range or of the wrong type.
 
     References
     ----------

@@ -69,6 +69,14 @@ class Adam(Optimizer):
     amsgrad : bool, default=False
         Use the running maximum of :math:`v_t` (AMSGrad).
 
+    Raises
+    ------
+    ValueError
+        From :meth:`~Optimizer.init` and :meth:`~Optimizer.validate` (at fit
+        time, never in ``__init__``): scikit-learn's ``InvalidParameterError``
+        (also a TypeError) when a hyperparameter, or the learning-rate
+        schedule's, is out of range or of the wrong type.
+
     References
     ----------
     Kingma, D. P. & Ba, J. (2015). Adam: A method for stochastic optimization.
@@ -153,6 +161,14 @@ class AdamW(Adam):
     weight_decay : float, default=0.01
         Decoupled decay :math:`\lambda`.
 
+    Raises
+    ------
+    ValueError
+        From :meth:`~Optimizer.init` and :meth:`~Optimizer.validate` (at fit
+        time, never in ``__init__``): scikit-learn's ``InvalidParameterError``
+        (also a TypeError) when a hyperparameter, or the learning-rate
+        schedule's, is out of range or of the wrong type.
+
     References
     ----------
     Loshchilov, I. & Hutter, F. (2019). Decoupled weight decay regularization.
@@ -216,6 +232,14 @@ class Nadam(Optimizer):
         Numerical floor.
     momentum_decay : float, default=0.004
         :math:`\psi` in the momentum schedule.
+
+    Raises
+    ------
+    ValueError
+        From :meth:`~Optimizer.init` and :meth:`~Optimizer.validate` (at fit
+        time, never in ``__init__``): scikit-learn's ``InvalidParameterError``
+        (also a TypeError) when a hyperparameter, or the learning-rate
+        schedule's, is out of range or of the wrong type.
 
     References
     ----------

@@ -42,6 +42,16 @@ class LBFGS(Optimizer):
     max_fun : int, default=15000
         Maximum number of objective evaluations.
 
+    Raises
+    ------
+    ValueError
+        From :meth:`init`/:meth:`~Optimizer.validate` (at fit time):
+        scikit-learn's ``InvalidParameterError`` (also a TypeError) when a
+        hyperparameter is out of range or of the wrong type.
+    TypeError
+        From :meth:`step`: L-BFGS takes no single steps (no ``partial_fit``);
+        :meth:`run` does the work.
+
     References
     ----------
     Liu, D. C. & Nocedal, J. (1989). On the limited memory BFGS method for

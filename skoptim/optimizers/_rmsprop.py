@@ -44,6 +44,14 @@ class RMSprop(Optimizer):
         Normalise by an estimate of the gradient's variance (Graves 2013)
         rather than its second moment.
 
+    Raises
+    ------
+    ValueError
+        From :meth:`~Optimizer.init` and :meth:`~Optimizer.validate` (at fit
+        time, never in ``__init__``): scikit-learn's ``InvalidParameterError``
+        (also a TypeError) when a hyperparameter, or the learning-rate
+        schedule's, is out of range or of the wrong type.
+
     References
     ----------
     Tieleman, T. & Hinton, G. (2012). Lecture 6.5 - RMSprop: Divide the

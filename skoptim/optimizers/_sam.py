@@ -64,7 +64,11 @@ class SAM(Optimizer):
         :func:`~skoptim.optimizers.get_optimizer`. It must take single steps:
         full-batch optimizers (``LBFGS``) and another ``SAM`` are refused.
         Its learning rate, schedule and state are used unchanged; a grid
-        search reaches them as ``optimizer__optimizer__learning_rate``.
+        search reaches them as ``optimizer__optimizer__learning_rate``. An
+        alias behaves like the object it names: ``SAM("sgd")`` shows
+        ``optimizer__learning_rate`` in ``get_params`` and
+        ``set_params(optimizer__learning_rate=0.1)`` replaces the alias by a
+        new ``SGD(learning_rate=0.1)``.
     rho : float, default=0.05
         Radius :math:`\rho \ge 0` of the neighbourhood. ``rho=0`` is the
         ablation baseline: the step is exactly the base optimizer's (no
@@ -72,6 +76,18 @@ class SAM(Optimizer):
         include it.
     adaptive : bool, default=False
         Use ASAM's scale-invariant neighbourhood.
+
+    Raises
+    ------
+    TypeError
+        From :meth:`validate`/:meth:`init` (at fit time) when ``optimizer`` is
+        a class (``SAM(SGD)`` for ``SAM(SGD())``) or not an optimizer, and
+        from :meth:`step` when ``closure`` is missing.
+    ValueError
+        From :meth:`validate`/:meth:`init` for an unknown alias, an invalid
+        ``rho`` or ``adaptive`` (scikit-learn's ``InvalidParameterError``), a
+        base optimizer that is a ``SAM`` or full-batch (``LBFGS``), or an
+        invalid hyperparameter of the base optimizer.
 
     See Also
     --------
@@ -117,6 +133,16 @@ class SAM(Optimizer):
     _parameter_constraints = {
         "rho": [Interval(Real, 0, None, closed="left")],
         "adaptive": ["boolean"],
+    }
+
+    # the base optimizer may be an alias: SAM("sgd") shows and takes
+    # optimizer__learning_rate like SAM(SGD()) (see skoptim.utils._nested)
+    _alias_params = {"optimizer": resolve_optimizer}
+    _param_hints = {
+        **Optimizer._param_hints,
+        "learning_rate": "SAM's learning rate is its base optimizer's: set "
+        "optimizer__learning_rate on SAM (optimizer__optimizer__learning_rate "
+        "from an estimator whose optimizer is SAM).",
     }
 
     def __init__(self, optimizer="sgd", rho=0.05, adaptive=False):

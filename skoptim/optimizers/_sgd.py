@@ -45,6 +45,15 @@ class SGD(Optimizer):
     nesterov : bool, default=False
         Use Nesterov's look-ahead form. Requires ``momentum > 0``.
 
+    Raises
+    ------
+    ValueError
+        From :meth:`~Optimizer.init` and :meth:`~Optimizer.validate` (at fit
+        time, never in ``__init__``): scikit-learn's ``InvalidParameterError``
+        (also a TypeError) when a hyperparameter, or the learning-rate
+        schedule's, is out of range or of the wrong type. A plain ValueError
+        when ``nesterov=True`` with ``momentum=0``.
+
     References
     ----------
     Polyak, B. T. (1964). Some methods of speeding up the convergence of

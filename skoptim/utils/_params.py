@@ -5,10 +5,12 @@ from __future__ import annotations
 import numpy as np
 from sklearn.base import BaseEstimator
 
+from ._nested import NestedParamsMixin
+
 __all__ = ["ParamsObject", "same_config"]
 
 
-class ParamsObject(BaseEstimator):
+class ParamsObject(NestedParamsMixin, BaseEstimator):
     """A clone-able bag of hyperparameters, in the scikit-learn style.
 
     Optimizers, learning-rate schedules and regularizers are *configuration*:
@@ -17,6 +19,9 @@ class ParamsObject(BaseEstimator):
     search names such as ``optimizer__learning_rate`` all work. Anything that
     changes during training (moments, step counts, masks, running statistics)
     is created at fit time and kept by the estimator, never on this object.
+
+    Nested parameters (aliases, lists of named objects, advice for unknown
+    names) follow :class:`~skoptim.utils._nested.NestedParamsMixin`.
     """
 
     #: scikit-learn-style declarative constraints, checked by ``validate``;

@@ -196,7 +196,7 @@ def test_aliases():
     )
     assert get_optimizer("Nesterov").nesterov
     assert isinstance(get_optimizer("lbfgs"), LBFGS)
-    with pytest.raises(ValueError, match="Unknown optimizer alias 'adamax'"):
+    with pytest.raises(ValueError, match="unknown alias 'adamax'"):
         get_optimizer("adamax")
 
 
