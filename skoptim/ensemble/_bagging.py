@@ -11,6 +11,7 @@ and disagreement measures for classification.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import warnings
 from numbers import Integral, Real
@@ -21,11 +22,26 @@ from numpy.typing import ArrayLike
 from sklearn.base import is_classifier, is_regressor
 from sklearn.ensemble import BaggingClassifier as _SkBaggingClassifier
 from sklearn.ensemble import BaggingRegressor as _SkBaggingRegressor
+from sklearn.ensemble._bagging import _estimator_has
 from sklearn.ensemble._base import _partition_estimators
+from sklearn.metrics import accuracy_score
+from sklearn.utils import column_or_1d
 from sklearn.utils._mask import indices_to_mask
 from sklearn.utils._param_validation import Interval, StrOptions, validate_params
+from sklearn.utils.metadata_routing import (
+    _raise_for_params,
+    _routing_enabled,
+    process_routing,
+)
+from sklearn.utils.metaestimators import available_if
 from sklearn.utils.parallel import Parallel, delayed
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import (
+    _check_sample_weight,
+    check_is_fitted,
+    validate_data,
+)
+
+from skoptim.ensemble._members import member_class_scores, present_classes
 
 __all__ = ["BaggingClassifier", "BaggingRegressor"]
 
@@ -69,6 +85,11 @@ class _BootstrapUncertaintyMixin:
         **fit_params,
     ):
         name = type(self).__name__
+        if sample_weight is not None:
+            # zero weight = a missing row; negative weights are refused
+            sample_weight = _check_sample_weight(
+                sample_weight, X, dtype=None, ensure_non_negative=True
+            )
         base = self._get_estimator()
         self._check_base_kind(base)
 
@@ -563,24 +584,60 @@ class BaggingClassifier(_BootstrapUncertaintyMixin, _SkBaggingClassifier):
                 "for regression, or pass a classifier."
             )
 
-    def _member_probas(self, X):
+    def _after_fit(self, X, y):
+        y_encoded = np.searchsorted(self.classes_, column_or_1d(y))
+        self._members_present = [
+            present_classes(samples, y_encoded) for samples in self.estimators_samples_
+        ]
+
+    def _member_method(self):
+        if hasattr(self.estimators_[0], "predict_proba"):
+            return "predict_proba"
+        return "predict"
+
+    def _class_scores(self, X, method, params, reduce):
+        """Members' class scores aligned to ``classes_`` (see ``_members``)."""
+        n_jobs, _, starts = _partition_estimators(len(self.estimators_), self.n_jobs)
+        present = getattr(self, "_members_present", None)
+        chunks = Parallel(n_jobs=n_jobs, verbose=self.verbose)(
+            delayed(member_class_scores)(
+                self.estimators_[starts[i] : starts[i + 1]],
+                self.estimators_features_[starts[i] : starts[i + 1]],
+                None if present is None else present[starts[i] : starts[i + 1]],
+                starts[i],
+                X,
+                self.n_classes_,
+                method,
+                params,
+                reduce,
+            )
+            for i in range(n_jobs)
+        )
+        if reduce is None:
+            return np.asarray(list(itertools.chain.from_iterable(chunks)))
+        if reduce == "sum":
+            return np.sum(chunks, axis=0)
+        return functools.reduce(np.logaddexp, chunks)
+
+    def _routed(self, method, member_method, params):
+        """Parameters for the members' ``member_method`` (metadata routing)."""
+        _raise_for_params(params, self, method)
+        if not _routing_enabled():
+            return {}
+        routed = process_routing(self, method, **params)
+        return routed.estimator.get(member_method, {})
+
+    def _member_probas(self, X, params=None):
         """Array (n_estimators, n_samples, n_classes) of member probabilities."""
-        n_classes = self.n_classes_
-        has_proba = hasattr(self.estimators_[0], "predict_proba")
-        method = "predict_proba" if has_proba else "predict"
-        outputs = self._all_member_outputs(X, method)
-        probas = np.zeros((len(outputs), X.shape[0], n_classes))
-        for b, (estimator, out) in enumerate(
-            zip(self.estimators_, outputs, strict=True)
-        ):
-            if has_proba:
-                probas[b][:, np.asarray(estimator.classes_, dtype=int)] = out
-            else:
-                probas[b][np.arange(X.shape[0]), np.asarray(out, dtype=int)] = 1.0
-        return probas
+        method = self._member_method()
+        return self._class_scores(X, method, params or {}, None)
 
     def predict_proba(self, X: ArrayLike, return_std: bool = False, **params):
         """Class probabilities, optionally with the members' spread.
+
+        Each member's output is aligned to ``classes_`` before averaging: a
+        member whose subsample lacked a class gives that class probability 0
+        (members without ``predict_proba`` vote).
 
         Parameters
         ----------
@@ -590,8 +647,8 @@ class BaggingClassifier(_BootstrapUncertaintyMixin, _SkBaggingClassifier):
             Also return the standard deviation (``ddof=0``) across members of
             each class probability (not calibrated).
         **params : dict
-            Routed to the members through metadata routing (only when
-            ``return_std=False``).
+            Routed to the members' ``predict_proba`` (or ``predict``) through
+            metadata routing.
 
         Returns
         -------
@@ -600,17 +657,153 @@ class BaggingClassifier(_BootstrapUncertaintyMixin, _SkBaggingClassifier):
             members without ``predict_proba``), columns in ``classes_`` order.
         proba_std : ndarray of shape (n_samples, n_classes)
             Only returned if ``return_std=True``.
+
+        Raises
+        ------
+        NotFittedError
+            If the ensemble is not fitted.
+        ValueError
+            If X has the wrong number of features; if ``params`` are passed
+            without metadata routing enabled; if a member returns a number of
+            probability columns that matches neither its ``classes_`` nor the
+            classes present in its subsample.
+        TypeError
+            If ``params`` (with routing enabled) are not requested by the
+            members.
         """
-        if not return_std:
-            return super().predict_proba(X, **params)
-        if params:
-            raise ValueError(
-                "predict_proba(return_std=True) does not route extra parameters "
-                f"to the members; got {sorted(params)}."
-            )
+        check_is_fitted(self)
+        method = self._member_method()
+        member_params = self._routed("predict_proba", method, params)
         X = self._validate_X_predict(X)
-        probas = self._member_probas(X)
+        if not return_std:
+            total = self._class_scores(X, method, member_params, "sum")
+            return total / len(self.estimators_)
+        probas = self._class_scores(X, method, member_params, None)
         return probas.mean(axis=0), probas.std(axis=0)
+
+    def predict_log_proba(self, X: ArrayLike, **params) -> np.ndarray:
+        """Logarithm of the mean class probability of the members.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Input samples.
+        **params : dict
+            Routed to the members through metadata routing.
+
+        Returns
+        -------
+        log_proba : ndarray of shape (n_samples, n_classes)
+            Columns in ``classes_`` order; ``-inf`` for a class no member
+            gives any probability.
+
+        Raises
+        ------
+        NotFittedError
+            If the ensemble is not fitted.
+        ValueError
+            As :meth:`predict_proba`.
+        TypeError
+            As :meth:`predict_proba`.
+        """
+        check_is_fitted(self)
+        if not hasattr(self.estimator_, "predict_log_proba"):
+            with np.errstate(divide="ignore"):
+                return np.log(self.predict_proba(X, **params))
+        member_params = self._routed(
+            "predict_log_proba", "predict_log_proba", params
+        )
+        X = self._validate_X_predict(X)
+        total = self._class_scores(X, "predict_log_proba", member_params, "logaddexp")
+        return total - np.log(len(self.estimators_))
+
+    @available_if(
+        _estimator_has("decision_function", delegates=("estimators_", "estimator"))
+    )
+    def decision_function(self, X: ArrayLike, **params) -> np.ndarray:
+        """Average of the members' decision functions.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Input samples.
+        **params : dict
+            Routed to the members through metadata routing.
+
+        Returns
+        -------
+        score : ndarray of shape (n_samples,) or (n_samples, n_classes)
+            As scikit-learn's :meth:`~sklearn.ensemble.BaggingClassifier.\
+decision_function`.
+
+        Raises
+        ------
+        NotFittedError
+            If the ensemble is not fitted.
+        ValueError
+            If a member's subsample lacked a class (its decision function
+            then has other columns than the ensemble's and cannot be
+            averaged; use :meth:`predict_proba`), or as :meth:`predict_proba`.
+        """
+        check_is_fitted(self)
+        for b, estimator in enumerate(self.estimators_):
+            n_listed = len(estimator.classes_)
+            # libsvm members count the classes they were really fit on
+            n_support = getattr(estimator, "n_support_", None)
+            n_fit = len(n_support) if np.ndim(n_support) == 1 else n_listed
+            if min(n_listed, n_fit) < self.n_classes_:
+                raise ValueError(
+                    f"Member {b} ({type(estimator).__name__}) was fit on a "
+                    f"subsample with only {min(n_listed, n_fit)} of the "
+                    f"{self.n_classes_} classes, so its decision function cannot "
+                    "be averaged with the others. Use predict_proba (which "
+                    "aligns the members' classes), more rows per member "
+                    "(max_samples) or a base that accepts sample_weight."
+                )
+        return super().decision_function(X, **params)
+
+    def _set_oob_score(self, X, y):
+        """Out-of-bag accuracy over the rows that are out of bag at least once."""
+        n_samples = y.shape[0]
+        self._members_present = [
+            present_classes(samples, y) for samples in self.estimators_samples_
+        ]
+        method = self._member_method()
+        totals = np.zeros((n_samples, self.n_classes_))
+        for b, (samples, features) in enumerate(
+            zip(self.estimators_samples_, self.estimators_features_, strict=True)
+        ):
+            mask = ~indices_to_mask(samples, n_samples)
+            if mask.any():
+                totals[mask] += member_class_scores(
+                    [self.estimators_[b]],
+                    [features],
+                    [self._members_present[b]],
+                    b,
+                    X[mask],
+                    self.n_classes_,
+                    method,
+                    {},
+                    "sum",
+                )
+        mass = totals.sum(axis=1)
+        scored = mass > 0
+        if not scored.all():
+            warnings.warn(
+                "Some inputs do not have OOB scores. This probably means too few "
+                "estimators were used to compute any reliable oob estimates; "
+                "they are NaN in oob_decision_function_ and left out of "
+                "oob_score_.",
+                UserWarning,
+            )
+        decision = np.full(totals.shape, np.nan)
+        decision[scored] = totals[scored] / mass[scored, np.newaxis]
+        self.oob_decision_function_ = decision
+        self.oob_score_ = (
+            accuracy_score(y[scored], totals[scored].argmax(axis=1))
+            if scored.any()
+            else np.nan
+        )
 
     def predict_uncertainty(
         self,

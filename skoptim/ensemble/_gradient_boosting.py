@@ -433,9 +433,15 @@ class _BaseGradientBoosting(BaseEstimator, metaclass=ABCMeta):
                 inbag = np.sort(random_state.choice(n_samples, n_inbag, replace=False))
             else:
                 inbag = np.arange(n_samples)
-            residuals = loss.negative_gradient(y_tr, raw, w_tr)
+            # Residuals, Hessians, leaf values and line searches of every class
+            # all use the stage's starting scores ``raw_start`` (Friedman 2001,
+            # Algorithm 6; scikit-learn does the same), so that the K trees of a
+            # stage do not depend on the order of the classes.
+            raw_start = raw.copy() if K > 1 else raw
+            residuals = loss.negative_gradient(y_tr, raw_start, w_tr)
             residuals = residuals.reshape(n_samples, -1)
             stage, stage_steps = [], np.zeros(K)
+            updates = []
             for k in range(K):
                 base = clone(self.estimator_)
                 _set_random_states(base, random_state)
@@ -445,20 +451,27 @@ class _BaseGradientBoosting(BaseEstimator, metaclass=ABCMeta):
                 base.fit(X_tr[inbag], residuals[inbag, k], **fit_kw)
                 if use_leaves:
                     self._update_leaves(
-                        base, X_tr[inbag], y_tr[inbag], raw[inbag], w_tr[inbag], k
+                        base,
+                        X_tr[inbag],
+                        y_tr[inbag],
+                        raw_start[inbag],
+                        w_tr[inbag],
+                        k,
                     )
                     rho = 1.0
                 h = np.asarray(base.predict(X_tr), dtype=np.float64).reshape(-1)
                 if not use_leaves:
                     rho = loss.line_search(
-                        y_tr[inbag], raw[inbag], h[inbag], w_tr[inbag], k
+                        y_tr[inbag], raw_start[inbag], h[inbag], w_tr[inbag], k
                     )
-                raw[:, k] += self.learning_rate * rho * h
+                updates.append(self.learning_rate * rho * h)
                 if raw_val is not None:
                     h_val = np.asarray(base.predict(X_val), dtype=np.float64)
                     raw_val[:, k] += self.learning_rate * rho * h_val.reshape(-1)
                 stage.append(base)
                 stage_steps[k] = rho
+            for k, update in enumerate(updates):
+                raw[:, k] += update
             if i == 0 and not np.any(stage_steps):
                 warnings.warn(
                     f"The first stage of {type(self).__name__} made no progress: "
