@@ -710,9 +710,7 @@ class BaggingClassifier(_BootstrapUncertaintyMixin, _SkBaggingClassifier):
         if not hasattr(self.estimator_, "predict_log_proba"):
             with np.errstate(divide="ignore"):
                 return np.log(self.predict_proba(X, **params))
-        member_params = self._routed(
-            "predict_log_proba", "predict_log_proba", params
-        )
+        member_params = self._routed("predict_log_proba", "predict_log_proba", params)
         X = self._validate_X_predict(X)
         total = self._class_scores(X, "predict_log_proba", member_params, "logaddexp")
         return total - np.log(len(self.estimators_))

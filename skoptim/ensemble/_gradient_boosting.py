@@ -42,6 +42,8 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
+from skoptim.ensemble._members import align_proba
+
 __all__ = ["GradientBoostingClassifier", "GradientBoostingRegressor"]
 
 _EPS = np.finfo(np.float64).eps
@@ -380,6 +382,12 @@ class _BaseGradientBoosting(BaseEstimator, metaclass=ABCMeta):
         y = self._encode_y(column_or_1d(y, warn=True))
         weighted = sample_weight is not None
         sample_weight = _check_sample_weight(sample_weight, X, ensure_non_negative=True)
+        if weighted and not np.all(sample_weight > 0):
+            # A zero-weight row is a missing row (scikit-learn's semantics):
+            # drop it, so that it moves neither the bases, nor the subsample
+            # and validation draws, nor any weighted mean.
+            keep = sample_weight > 0
+            X, y, sample_weight = X[keep], y[keep], sample_weight[keep]
         self._validate_base()
         base_takes_weight = has_fit_parameter(self.estimator_, "sample_weight")
         if weighted and not base_takes_weight:
@@ -402,7 +410,7 @@ class _BaseGradientBoosting(BaseEstimator, metaclass=ABCMeta):
                 test_size=self.validation_fraction,
                 stratify=stratify,
             )
-            if is_classifier(self) and len(np.unique(y_tr)) != self.n_classes_:
+            if is_classifier(self) and len(np.unique(y_tr)) != len(np.unique(y)):
                 raise ValueError(
                     "The training part of the early-stopping split is missing "
                     "some classes. Lower validation_fraction, set "
@@ -920,7 +928,22 @@ class GradientBoostingClassifier(ClassifierMixin, _BaseGradientBoosting):
                 "probabilities to start from. Use a probabilistic classifier, "
                 "init=None or init='zero'."
             )
-        proba = np.clip(self.init_.predict_proba(X), _EPS, 1 - _EPS)
+        # the init classifier was fit on class indices 0..n_classes-1, maybe
+        # not all of them: align its columns to classes_ (missing class: 0)
+        proba = (
+            align_proba(
+                self.init_, self.init_.predict_proba(X), self.n_classes_, index="init"
+            )
+            if hasattr(self.init_, "classes_")
+            else self.init_.predict_proba(X)
+        )
+        if proba.shape[1] != self.n_classes_:
+            raise ValueError(
+                f"The init estimator {type(self.init_).__name__} returned "
+                f"{proba.shape[1]} probability columns for {self.n_classes_} "
+                "classes. Use an init classifier with a classes_ attribute."
+            )
+        proba = np.clip(proba, _EPS, 1 - _EPS)
         if K == 1:
             return np.log(proba[:, 1] / proba[:, 0]).reshape(-1, 1)
         return np.log(proba)

@@ -35,9 +35,10 @@ def _columns(estimator, n_columns, present, index, method):
         return listed
     if present is not None and n_columns == len(present):
         return np.asarray(present, dtype=int)
+    who = f"Member {index}" if isinstance(index, int) else f"The {index} estimator"
     present_txt = "" if present is None else f" ({len(present)} present in its bag)"
     raise ValueError(
-        f"Member {index} ({type(estimator).__name__}) returned {n_columns} "
+        f"{who} ({type(estimator).__name__}) returned {n_columns} "
         f"{method} columns but lists {len(listed)} classes{present_txt}, so its "
         "columns cannot be matched to the ensemble's classes_. Use a base "
         "estimator whose output has one column per class in classes_."

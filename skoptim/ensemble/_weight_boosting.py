@@ -29,12 +29,47 @@ __all__ = ["AdaBoostClassifier", "AdaBoostRegressor"]
 _BOOST_BY = ["auto", "reweighting", "resampling"]
 
 
+# Redraws of a weighted resample that came out with a single class.
+_MAX_REDRAWS = 100
+
+
 def _weighted_bootstrap(X, y, sample_weight, random_state):
     """Draw ``n_samples`` rows with replacement, with probability ∝ weight."""
     n_samples = _num_samples(X)
     p = sample_weight / sample_weight.sum()
     idx = random_state.choice(n_samples, size=n_samples, replace=True, p=p)
     return _safe_indexing(X, idx), _safe_indexing(y, idx)
+
+
+def _two_class_bootstrap(ensemble, iboost, X, y, sample_weight, random_state):
+    """Weighted bootstrap for a classifier, redrawn while it holds one class.
+
+    A classifier cannot be fit on a single class, but a weighted resample
+    of a problem with a rare class often holds only the majority class. When
+    the rows of positive weight hold at least two classes, such a draw is
+    redrawn (from the same random stream, so the fit stays reproducible) up
+    to ``_MAX_REDRAWS`` times; the draws that already hold two classes are
+    exactly the ones the plain bootstrap makes.
+    """
+    y = np.asarray(y)
+    classes_with_weight = np.unique(y[sample_weight > 0])
+    for _ in range(_MAX_REDRAWS if len(classes_with_weight) > 1 else 1):
+        X_boot, y_boot = _weighted_bootstrap(X, y, sample_weight, random_state)
+        if len(np.unique(y_boot)) > 1:
+            return X_boot, y_boot
+    if len(classes_with_weight) < 2:
+        return X_boot, y_boot  # the base decides whether one class is fine
+    share = sample_weight[y == y_boot[0]].sum() / sample_weight.sum()
+    raise ValueError(
+        f"Round {iboost + 1} of {type(ensemble).__name__}(boost_by='resampling'): "
+        f"{_MAX_REDRAWS} weighted resamples of the {len(y)} rows in a row held "
+        f"only class {y_boot[0]!r}, which has {share:.4g} of the boosting weight. "
+        "Each round fits the base on rows drawn with probability proportional "
+        "to the weights, and a base classifier needs at least 2 classes. Use "
+        "fewer rounds or a smaller learning_rate, more rows of the rare "
+        "classes, or a base that accepts sample_weight with "
+        "boost_by='reweighting'."
+    )
 
 
 class AdaBoostClassifier(_SkAdaBoostClassifier):
@@ -186,12 +221,18 @@ class AdaBoostClassifier(_SkAdaBoostClassifier):
 
     def _boost(self, iboost, X, y, sample_weight, random_state):
         if self.boost_by_ == "reweighting":
+            if iboost == 0 and hasattr(type(self.estimator_), "n_support_"):
+                _, codes = np.unique(y, return_inverse=True)
+                if np.any(np.bincount(codes, weights=sample_weight) <= 0):
+                    raise ValueError(_LIBSVM_ZERO_CLASS.format(self.estimator_))
             try:
-                return super()._boost(iboost, X, y, sample_weight, random_state)
+                result = super()._boost(iboost, X, y, sample_weight, random_state)
             except ValueError as exc:
                 if "worse than random" in str(exc) and not self.estimators_:
                     raise ValueError(_worse_than_chance_message(self)) from exc
                 raise
+            _refuse_libsvm_missing_classes(self.estimators_[-1])
+            return result
         return self._boost_resampling(iboost, X, y, sample_weight, random_state)
 
     def _boost_resampling(self, iboost, X, y, sample_weight, random_state):
@@ -200,8 +241,21 @@ class AdaBoostClassifier(_SkAdaBoostClassifier):
             self.classes_ = np.unique(y)
             self.n_classes_ = len(self.classes_)
         estimator = self._make_estimator(random_state=random_state)
-        X_boot, y_boot = _weighted_bootstrap(X, y, sample_weight, random_state)
-        estimator.fit(X_boot, y_boot)
+        X_boot, y_boot = _two_class_bootstrap(
+            self, iboost, X, y, sample_weight, random_state
+        )
+        try:
+            estimator.fit(X_boot, y_boot)
+        except ValueError as exc:
+            if len(np.unique(y_boot)) > 1:
+                raise
+            raise ValueError(
+                f"The base {type(estimator).__name__} could not be fit on the "
+                f"weighted resample of round {iboost + 1}, which holds a single "
+                "class because only that class has positive sample_weight. "
+                "Give the other classes positive weight, or use a base that "
+                "fits on one class."
+            ) from exc
         incorrect = estimator.predict(X) != y
         estimator_error = np.mean(np.average(incorrect, weights=sample_weight, axis=0))
         if estimator_error <= 0:
@@ -399,6 +453,29 @@ class AdaBoostRegressor(_SkAdaBoostRegressor):
                 beta, (1.0 - masked_error_vector) * self.learning_rate
             )
         return sample_weight, estimator_weight, estimator_error
+
+
+def _refuse_libsvm_missing_classes(estimator):
+    """Refuse a libsvm member fit with a class whose rows all weigh 0.
+
+    libsvm (SVC, NuSVC) drops zero-weight rows: a class that keeps only such
+    rows is still listed in ``classes_`` but its predictions are shifted to
+    the wrong labels, which boosting would silently aggregate.
+    """
+    n_support = getattr(estimator, "n_support_", None)
+    classes = getattr(estimator, "classes_", None)
+    if n_support is None or classes is None or np.ndim(n_support) != 1:
+        return
+    if len(n_support) < len(classes):
+        raise ValueError(_LIBSVM_ZERO_CLASS.format(estimator))
+
+
+_LIBSVM_ZERO_CLASS = (
+    "{0.__class__.__name__} would be fit with a class whose rows all have "
+    "sample_weight 0; libsvm then drops that class and returns wrong labels for "
+    "the others. Remove the rows of that class before fitting, give them "
+    "positive weight, or use boost_by='resampling'."
+)
 
 
 def _base_tags_into(tags, base):
