@@ -74,6 +74,50 @@ class _BootstrapUncertaintyMixin:
     def _check_base_kind(self, estimator):
         """Raise if the base estimator is of the wrong kind (clf vs reg)."""
 
+    def fit(
+        self,
+        X: ArrayLike,
+        y: ArrayLike,
+        sample_weight: ArrayLike | None = None,
+        **fit_params,
+    ):
+        """Fit the members, each on its own random subsample.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Training inputs (sparse only if the base accepts it).
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            Targets (class labels for the classifier).
+        sample_weight : array-like of shape (n_samples,), default=None
+            Non-negative weights, used as the probabilities with which rows
+            are drawn (as in scikit-learn): a zero-weight row is never drawn.
+        **fit_params : dict
+            Routed to the members' ``fit`` through metadata routing (only
+            with ``sklearn.set_config(enable_metadata_routing=True)``).
+
+        Returns
+        -------
+        self : object
+            The fitted ensemble.
+
+        Raises
+        ------
+        ValueError
+            If X or y is invalid; if ``sample_weight`` has negative values,
+            only zeros or the wrong length; if ``max_samples`` yields fewer
+            than 2 rows per member; if ``oob_score=True`` with
+            ``bootstrap=False``; if the base is of the wrong kind (a regressor
+            for the classifier or a classifier for the regressor); if a
+            parameter is out of range; if ``fit_params`` are passed without
+            metadata routing enabled (the message names them).
+        TypeError
+            If, with metadata routing enabled, a keyword in ``fit_params`` is
+            not requested by the base estimator (e.g. the typo
+            ``sample_weights=``).
+        """
+        return super().fit(X, y, sample_weight=sample_weight, **fit_params)
+
     def _fit(
         self,
         X,
@@ -352,6 +396,18 @@ class BaggingRegressor(_BootstrapUncertaintyMixin, _SkBaggingRegressor):
         y_std : ndarray of the same shape
             Standard deviation of the members' predictions; only returned if
             ``return_std=True``.
+
+        Raises
+        ------
+        NotFittedError
+            If the ensemble is not fitted yet.
+        ValueError
+            If X does not have the ``n_features_in_`` columns seen in ``fit``;
+            if ``params`` are passed with ``return_std=True``, or without
+            metadata routing enabled.
+        TypeError
+            If, with metadata routing enabled, ``params`` are not requested
+            by the members.
         """
         if not return_std:
             return super().predict(X, **params)
@@ -392,6 +448,16 @@ class BaggingRegressor(_BootstrapUncertaintyMixin, _SkBaggingRegressor):
             Lower bound in ``[..., 0]``, upper bound in ``[..., 1]``. A bound
             is infinite when there are too few out-of-bag-scored training
             rows for the requested confidence (a warning says so).
+
+        Raises
+        ------
+        NotFittedError
+            If the ensemble is not fitted yet.
+        ValueError
+            If X does not have the ``n_features_in_`` columns seen in
+            ``fit``; if ``confidence`` is not in (0, 1) or ``method`` is
+            unknown; with ``method="jackknife+"``, if no training row was
+            ever out of bag (every member saw every row).
         """
         confidence, method = self._check_interval_args(confidence, method)
         X = self._validate_X_predict(X)
@@ -583,6 +649,32 @@ class BaggingClassifier(_BootstrapUncertaintyMixin, _SkBaggingClassifier):
                 f"regressor {estimator!r}. Use skoptim.ensemble.BaggingRegressor "
                 "for regression, or pass a classifier."
             )
+
+    def predict(self, X: ArrayLike, **params) -> np.ndarray:
+        """Predict classes: the argmax of :meth:`predict_proba`.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Input samples.
+        **params : dict
+            Routed to the members through metadata routing.
+
+        Returns
+        -------
+        y : ndarray of shape (n_samples,)
+            Predicted class labels.
+
+        Raises
+        ------
+        NotFittedError
+            If the ensemble is not fitted yet.
+        ValueError
+            As :meth:`predict_proba`.
+        TypeError
+            As :meth:`predict_proba`.
+        """
+        return super().predict(X, **params)
 
     def _after_fit(self, X, y):
         y_encoded = np.searchsorted(self.classes_, column_or_1d(y))
@@ -822,6 +914,16 @@ decision_function`.
         -------
         uncertainty : ndarray of shape (n_samples,)
             Larger means more disagreement.
+
+        Raises
+        ------
+        NotFittedError
+            If the ensemble is not fitted yet.
+        ValueError
+            If X does not have the ``n_features_in_`` columns seen in
+            ``fit``; if ``method`` is unknown; if a member's probability
+            columns match neither its ``classes_`` nor the classes present
+            in its subsample.
         """
         validate_params(
             {"method": [StrOptions({"vote_entropy", "mutual_info", "proba_std"})]},

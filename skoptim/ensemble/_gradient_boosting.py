@@ -367,14 +367,31 @@ class _BaseGradientBoosting(BaseEstimator, metaclass=ABCMeta):
         y : array-like of shape (n_samples,)
             Targets (real values, or class labels for the classifier).
         sample_weight : array-like of shape (n_samples,), default=None
-            Sample weights. They enter the loss, the init estimator and the
-            line search always, and the base fits when the base's ``fit``
+            Non-negative sample weights. Rows of weight 0 are dropped before
+            fitting (a zero-weight row is a missing row, as in scikit-learn),
+            so they move neither the bases nor the subsample and validation
+            draws. The other weights enter the loss, the init estimator and
+            the line search always, and the base fits when the base's ``fit``
             accepts ``sample_weight`` (otherwise a warning is raised).
 
         Returns
         -------
         self : object
             Fitted estimator.
+
+        Raises
+        ------
+        ValueError
+            If X or y is invalid (wrong shape, NaN or infinity, a single class
+            for the classifier); if ``sample_weight`` has negative values,
+            only zeros or the wrong length; if a parameter is out of range; if
+            ``estimator`` is a classifier; if the ``init`` estimator has no
+            ``predict_proba`` (classifier) or takes no ``sample_weight`` while
+            weights are given; if the training part of the early-stopping
+            split lacks a class.
+        TypeError
+            If a keyword other than ``sample_weight`` is passed (e.g. the typo
+            ``sample_weights=``).
         """
         X, y = validate_data(
             self, X, y, dtype=np.float64, y_numeric=not is_classifier(self)
@@ -746,6 +763,14 @@ class GradientBoostingRegressor(RegressorMixin, _BaseGradientBoosting):
         -------
         y : ndarray of shape (n_samples,)
             :math:`F_M(x)`.
+
+        Raises
+        ------
+        NotFittedError
+            If the ensemble is not fitted yet.
+        ValueError
+            If X does not have the ``n_features_in_`` columns seen in ``fit``
+            or contains NaN or infinity.
         """
         return self._raw_predict(X)[:, 0]
 
@@ -762,6 +787,14 @@ class GradientBoostingRegressor(RegressorMixin, _BaseGradientBoosting):
         y : ndarray of shape (n_samples,)
             :math:`F_m(x)` for :math:`m = 1, \\dots, M`; the last equals
             :meth:`predict`.
+
+        Raises
+        ------
+        NotFittedError
+            If the ensemble is not fitted yet.
+        ValueError
+            If X does not have the ``n_features_in_`` columns seen in ``fit``
+            or contains NaN or infinity; raised when the first stage is requested.
         """
         for raw in self._staged_raw(X):
             yield raw[:, 0]
@@ -775,7 +808,11 @@ class GradientBoostingClassifier(ClassifierMixin, _BaseGradientBoosting):
     :math:`F` is boosted, :math:`p = 1/(1 + e^{-F})`; for :math:`K > 2`
     classes :math:`K` scores are boosted with :math:`p_k = e^{F_k} / \sum_j
     e^{F_j}`, one base regressor per class per stage. Each base is fit to the
-    negative gradient :math:`r_{ik} = 1[y_i = k] - p_k(x_i)`; its step
+    negative gradient :math:`r_{ik} = 1[y_i = k] - p_k(x_i)`, and all the
+    residuals, Hessians, leaf values and line searches of a stage use the
+    stage's starting scores :math:`F_{m-1}` (the K updates are added
+    together at the end of the stage), so renaming the classes does not
+    change the model (Friedman 2001, Algorithm 6; as in scikit-learn); its step
     towards :math:`\arg\min_\rho \sum_i w_i L(y_i, F + \rho h_{mk})` is one
     Newton step (halved until the loss decreases), shrunk by
     ``learning_rate``. For scikit-learn decision-tree bases each leaf gets its
@@ -961,6 +998,14 @@ class GradientBoostingClassifier(ClassifierMixin, _BaseGradientBoosting):
         score : ndarray of shape (n_samples,) or (n_samples, n_classes)
             Log-odds of ``classes_[1]`` for binary problems, otherwise the
             class scores :math:`F_k`.
+
+        Raises
+        ------
+        NotFittedError
+            If the ensemble is not fitted yet.
+        ValueError
+            If X does not have the ``n_features_in_`` columns seen in ``fit``
+            or contains NaN or infinity.
         """
         raw = self._raw_predict(X)
         return raw[:, 0] if raw.shape[1] == 1 else raw
@@ -983,6 +1028,14 @@ class GradientBoostingClassifier(ClassifierMixin, _BaseGradientBoosting):
         -------
         proba : ndarray of shape (n_samples, n_classes)
             Columns in ``classes_`` order.
+
+        Raises
+        ------
+        NotFittedError
+            If the ensemble is not fitted yet.
+        ValueError
+            If X does not have the ``n_features_in_`` columns seen in ``fit``
+            or contains NaN or infinity.
         """
         return self._proba_from_raw(self._raw_predict(X))
 
@@ -997,6 +1050,14 @@ class GradientBoostingClassifier(ClassifierMixin, _BaseGradientBoosting):
         Returns
         -------
         log_proba : ndarray of shape (n_samples, n_classes)
+
+        Raises
+        ------
+        NotFittedError
+            If the ensemble is not fitted yet.
+        ValueError
+            If X does not have the ``n_features_in_`` columns seen in ``fit``
+            or contains NaN or infinity.
         """
         return np.log(self.predict_proba(X))
 
@@ -1011,6 +1072,14 @@ class GradientBoostingClassifier(ClassifierMixin, _BaseGradientBoosting):
         Returns
         -------
         y : ndarray of shape (n_samples,)
+
+        Raises
+        ------
+        NotFittedError
+            If the ensemble is not fitted yet.
+        ValueError
+            If X does not have the ``n_features_in_`` columns seen in ``fit``
+            or contains NaN or infinity.
         """
         proba = self.predict_proba(X)
         return self.classes_[proba.argmax(axis=1)]
@@ -1026,6 +1095,14 @@ class GradientBoostingClassifier(ClassifierMixin, _BaseGradientBoosting):
         Yields
         ------
         score : ndarray of shape (n_samples,) or (n_samples, n_classes)
+
+        Raises
+        ------
+        NotFittedError
+            If the ensemble is not fitted yet.
+        ValueError
+            If X does not have the ``n_features_in_`` columns seen in ``fit``
+            or contains NaN or infinity; raised when the first stage is requested.
         """
         for raw in self._staged_raw(X):
             yield raw[:, 0] if raw.shape[1] == 1 else raw
@@ -1041,6 +1118,14 @@ class GradientBoostingClassifier(ClassifierMixin, _BaseGradientBoosting):
         Yields
         ------
         proba : ndarray of shape (n_samples, n_classes)
+
+        Raises
+        ------
+        NotFittedError
+            If the ensemble is not fitted yet.
+        ValueError
+            If X does not have the ``n_features_in_`` columns seen in ``fit``
+            or contains NaN or infinity; raised when the first stage is requested.
         """
         for raw in self._staged_raw(X):
             yield self._proba_from_raw(raw)
@@ -1057,6 +1142,14 @@ class GradientBoostingClassifier(ClassifierMixin, _BaseGradientBoosting):
         ------
         y : ndarray of shape (n_samples,)
             The last equals :meth:`predict`.
+
+        Raises
+        ------
+        NotFittedError
+            If the ensemble is not fitted yet.
+        ValueError
+            If X does not have the ``n_features_in_`` columns seen in ``fit``
+            or contains NaN or infinity; raised when the first stage is requested.
         """
         for raw in self._staged_raw(X):
             yield self.classes_[self._proba_from_raw(raw).argmax(axis=1)]

@@ -24,6 +24,11 @@ from sklearn.utils import _safe_indexing, get_tags
 from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.validation import _num_samples, has_fit_parameter
 
+from skoptim.ensemble._weight_boosting_api import (
+    _AdaBoostClassifierAPI,
+    _AdaBoostRegressorAPI,
+)
+
 __all__ = ["AdaBoostClassifier", "AdaBoostRegressor"]
 
 _BOOST_BY = ["auto", "reweighting", "resampling"]
@@ -72,7 +77,7 @@ def _two_class_bootstrap(ensemble, iboost, X, y, sample_weight, random_state):
     )
 
 
-class AdaBoostClassifier(_SkAdaBoostClassifier):
+class AdaBoostClassifier(_AdaBoostClassifierAPI, _SkAdaBoostClassifier):
     r"""AdaBoost-SAMME classifier that can boost any classifier.
 
     Multi-class AdaBoost by the SAMME algorithm (Zhu, Zou, Rosset & Hastie
@@ -280,7 +285,7 @@ class AdaBoostClassifier(_SkAdaBoostClassifier):
         return sample_weight, estimator_weight, estimator_error
 
 
-class AdaBoostRegressor(_SkAdaBoostRegressor):
+class AdaBoostRegressor(_AdaBoostRegressorAPI, _SkAdaBoostRegressor):
     r"""AdaBoost.R2 regressor, by resampling (default) or by reweighting.
 
     AdaBoost.R2 (Drucker 1997). Round :math:`m` fits a regressor :math:`f_m`,
