@@ -24,6 +24,11 @@ from sklearn.ensemble._base import _partition_estimators
 from sklearn.metrics import r2_score
 from sklearn.utils._mask import indices_to_mask
 from sklearn.utils._param_validation import Interval, StrOptions, validate_params
+from sklearn.utils.metadata_routing import (
+    _raise_for_params,
+    _routing_enabled,
+    process_routing,
+)
 from sklearn.utils.parallel import Parallel, delayed
 from sklearn.utils.validation import (
     _check_sample_weight,
@@ -48,10 +53,10 @@ def _n_rows_drawn(n_samples, max_samples, sample_weight):
     return max(int(max_samples * total), 1)
 
 
-def _member_outputs(estimators, estimators_features, X, method):
+def _member_outputs(estimators, estimators_features, X, method, params=None):
     """Return ``method`` applied by each member to its own feature subset."""
     return [
-        getattr(estimator, method)(X[:, features])
+        getattr(estimator, method)(X[:, features], **(params or {}))
         for estimator, features in zip(estimators, estimators_features, strict=True)
     ]
 
@@ -135,11 +140,23 @@ class _BootstrapUncertaintyMixin:
         requested = self.max_samples if max_samples is None else max_samples
         n_drawn = _n_rows_drawn(X.shape[0], requested, sample_weight)
         if n_drawn < 2:
+            weighted = (
+                sample_weight is not None
+                and isinstance(requested, Real)
+                and not isinstance(requested, Integral)
+            )
+            basis = (
+                "A float max_samples is a fraction of the sum of sample_weight "
+                f"({np.sum(sample_weight):g}), as in scikit-learn: scale the "
+                "weights up or pass an integer max_samples."
+                if weighted
+                else "Pass a larger fraction (e.g. max_samples=0.8), an integer "
+                ">= 2, or more training data."
+            )
             raise ValueError(
                 f"{name}: max_samples={requested!r} yields {n_drawn} sample(s) "
                 f"per member out of n_samples={X.shape[0]}; each member needs at "
-                "least 2. Pass a larger fraction (e.g. max_samples=0.8), an "
-                "integer >= 2, or more training data."
+                f"least 2. {basis}"
             )
 
         # scikit-learn only keeps the seeds of the members added by the
@@ -187,7 +204,15 @@ class _BootstrapUncertaintyMixin:
             reset=False,
         )
 
-    def _all_member_outputs(self, X, method):
+    def _routed(self, method, member_method, params):
+        """Parameters for the members' ``member_method`` (metadata routing)."""
+        _raise_for_params(params, self, method)
+        if not _routing_enabled():
+            return {}
+        routed = process_routing(self, method, **params)
+        return routed.estimator.get(member_method, {})
+
+    def _all_member_outputs(self, X, method, params=None):
         """Outputs of every member on X, computed in parallel with joblib."""
         n_jobs, _, starts = _partition_estimators(len(self.estimators_), self.n_jobs)
         chunks = Parallel(n_jobs=n_jobs, verbose=self.verbose)(
@@ -196,6 +221,7 @@ class _BootstrapUncertaintyMixin:
                 self.estimators_features_[starts[i] : starts[i + 1]],
                 X,
                 method,
+                params,
             )
             for i in range(n_jobs)
         )
@@ -411,8 +437,7 @@ class BaggingRegressor(_BootstrapUncertaintyMixin, _SkBaggingRegressor):
             predictions. This measures disagreement between members, not
             noise, and is not calibrated (see Notes of the class).
         **params : dict
-            Routed to the members' ``predict`` through metadata routing
-            (only when ``return_std=False``).
+            Routed to the members' ``predict`` through metadata routing.
 
         Returns
         -------
@@ -428,21 +453,19 @@ class BaggingRegressor(_BootstrapUncertaintyMixin, _SkBaggingRegressor):
             If the ensemble is not fitted yet.
         ValueError
             If X does not have the ``n_features_in_`` columns seen in ``fit``;
-            if ``params`` are passed with ``return_std=True``, or without
-            metadata routing enabled.
+            if ``params`` are passed without metadata routing enabled.
         TypeError
             If, with metadata routing enabled, ``params`` are not requested
             by the members.
         """
         if not return_std:
             return super().predict(X, **params)
-        if params:
-            raise ValueError(
-                "predict(return_std=True) does not route extra parameters to the "
-                f"members; got {sorted(params)}."
-            )
+        check_is_fitted(self)
+        member_params = self._routed("predict", "predict", params)
         X = self._validate_X_predict(X)
-        preds = np.asarray(self._all_member_outputs(X, "predict"), dtype=float)
+        preds = np.asarray(
+            self._all_member_outputs(X, "predict", member_params), dtype=float
+        )
         return preds.mean(axis=0), preds.std(axis=0)
 
     def predict_interval(

@@ -25,11 +25,6 @@ from sklearn.metrics import accuracy_score
 from sklearn.utils import column_or_1d
 from sklearn.utils._mask import indices_to_mask
 from sklearn.utils._param_validation import StrOptions, validate_params
-from sklearn.utils.metadata_routing import (
-    _raise_for_params,
-    _routing_enabled,
-    process_routing,
-)
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.parallel import Parallel, delayed
 from sklearn.utils.validation import check_is_fitted
@@ -212,14 +207,6 @@ class BaggingClassifier(_BootstrapUncertaintyMixin, _SkBaggingClassifier):
         if reduce == "sum":
             return np.sum(chunks, axis=0)
         return functools.reduce(np.logaddexp, chunks)
-
-    def _routed(self, method, member_method, params):
-        """Parameters for the members' ``member_method`` (metadata routing)."""
-        _raise_for_params(params, self, method)
-        if not _routing_enabled():
-            return {}
-        routed = process_routing(self, method, **params)
-        return routed.estimator.get(member_method, {})
 
     def _member_probas(self, X, params=None):
         """Array (n_estimators, n_samples, n_classes) of member probabilities."""

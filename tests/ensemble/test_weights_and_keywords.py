@@ -193,3 +193,43 @@ def test_public_methods_have_a_raises_section(Ensemble):
         section = doc.split("\nRaises\n------\n", 1)[1]
         assert "Error" in section.split("\n\n")[0], (name, section)
     assert not missing, f"{Ensemble.__name__}: no Raises section in {missing}"
+
+
+class _ShiftRegressor(Ridge):
+    def predict(self, X, shift=0.0):
+        return super().predict(X) + shift
+
+
+class _TemperatureClassifier(LogisticRegression):
+    def predict_proba(self, X, temperature=1.0):
+        logits = self.decision_function(X) / temperature
+        p = 1.0 / (1.0 + np.exp(-logits))
+        return np.column_stack([1.0 - p, p])
+
+
+def test_bagging_routes_predict_metadata_with_and_without_return_std():
+    X, y = make_regression(60, 4, noise=1.0, random_state=0)
+    with sklearn.config_context(enable_metadata_routing=True):
+        reg = BaggingRegressor(
+            _ShiftRegressor().set_predict_request(shift=True),
+            n_estimators=4,
+            random_state=0,
+        ).fit(X, y)
+        mean, _ = reg.predict(X, return_std=True, shift=10.0)
+        np.testing.assert_allclose(mean, reg.predict(X) + 10.0)
+        np.testing.assert_allclose(reg.predict(X, shift=10.0), mean)
+        with pytest.raises(TypeError, match="shfit"):
+            reg.predict(X, return_std=True, shfit=10.0)
+    with pytest.raises(ValueError, match="shift"):
+        reg.predict(X, return_std=True, shift=10.0)
+
+    X, y = make_classification(60, 4, random_state=0)
+    with sklearn.config_context(enable_metadata_routing=True):
+        clf = BaggingClassifier(
+            _TemperatureClassifier().set_predict_proba_request(temperature=True),
+            n_estimators=4,
+            random_state=0,
+        ).fit(X, y)
+        hot, _ = clf.predict_proba(X, return_std=True, temperature=100.0)
+        np.testing.assert_allclose(clf.predict_proba(X, temperature=100.0), hot)
+        assert np.abs(hot - 0.5).max() < np.abs(clf.predict_proba(X) - 0.5).max()
