@@ -169,15 +169,19 @@ class _BootstrapUncertaintyMixin:
             n_before = len(self.estimators_)
             old_seeds = np.asarray(getattr(self, "_seeds", old_seeds))[:n_before]
 
-        super()._fit(
-            X,
-            y,
-            max_samples=max_samples,
-            max_depth=max_depth,
-            check_input=check_input,
-            sample_weight=sample_weight,
-            **fit_params,
-        )
+        try:
+            super()._fit(
+                X,
+                y,
+                max_samples=max_samples,
+                max_depth=max_depth,
+                check_input=check_input,
+                sample_weight=sample_weight,
+                **fit_params,
+            )
+        except ValueError as exc:
+            self._explain_member_failure(exc, y)
+            raise
         if len(self._seeds) != len(self.estimators_):
             self._seeds = np.concatenate([old_seeds, self._seeds])
         self._after_fit(X, y)
@@ -185,6 +189,9 @@ class _BootstrapUncertaintyMixin:
 
     def _after_fit(self, X, y):
         """Hook run once the members are fit (X validated, y as members saw)."""
+
+    def _explain_member_failure(self, exc, y):
+        """Hook: re-raise a member's failed fit with an explanation, if any."""
 
     def _oob_matrix(self, n_samples):
         """Boolean matrix (n_estimators, n_samples): True where out-of-bag."""

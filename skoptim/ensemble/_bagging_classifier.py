@@ -173,6 +173,31 @@ class BaggingClassifier(_BootstrapUncertaintyMixin, _SkBaggingClassifier):
         """
         return super().predict(X, **params)
 
+    def _explain_member_failure(self, exc, y):
+        """Explain a base that failed on a subsample holding a single class.
+
+        A member's subsample of a problem with a rare class can hold a single
+        class (scikit-learn's BaggingClassifier fails the same way). Trees
+        and many other bases fit it; bases that need two classes (logistic
+        regression, SVC) fail. Redrawing the subsample would break the link
+        between a member's seed and its ``estimators_samples_``, so the fit
+        stops with an error that says what to change.
+        """
+        if not hasattr(self, "_seeds") or not hasattr(self, "_n_samples"):
+            return
+        y = column_or_1d(y)
+        for b, (_, samples) in enumerate(self._get_estimators_indices()):
+            held = np.unique(y[samples])
+            if len(held) < 2:
+                raise ValueError(
+                    f"The base {type(self.estimator_).__name__} could not be fit "
+                    f"on the subsample of member {b}, which holds only class "
+                    f"{held.tolist()[0]!r} ({len(samples)} rows drawn with "
+                    f"max_samples={self.max_samples!r}). Use a larger "
+                    "max_samples, a base that fits a single class (e.g. a "
+                    "decision tree), or more rows of the rare classes."
+                ) from exc
+
     def _after_fit(self, X, y):
         y_encoded = np.searchsorted(self.classes_, column_or_1d(y))
         self._members_present = [

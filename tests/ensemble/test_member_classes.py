@@ -245,3 +245,28 @@ def test_adaboost_members_missing_a_class_still_give_all_columns():
     np.testing.assert_allclose(proba.sum(axis=1), 1.0)
     for staged in clf.staged_predict_proba(X):
         assert staged.shape == (120, 3)
+
+
+@pytest.mark.parametrize(
+    "base",
+    [SVC(), make_pipeline(StandardScaler(), LogisticRegression())],
+    ids=["svc-sample-weight", "pipeline-indexed"],
+)
+def test_bagging_member_subsample_with_one_class_is_explained(base):
+    # the same kind of fault in bagging: a small subsample of a rare-class
+    # problem holds one class and a base that needs two fails (scikit-learn's
+    # BaggingClassifier too); the error must say why and what to change
+    X, y = _imbalanced_60()
+    with pytest.raises(ValueError, match="holds only class 0") as info:
+        BaggingClassifier(base, n_estimators=10, max_samples=0.3, random_state=0).fit(
+            X, y
+        )
+    assert "larger max_samples" in str(info.value)
+    assert info.value.__cause__ is not None
+
+
+def test_bagging_trees_fit_single_class_subsamples():
+    X, y = _imbalanced_60()
+    clf = BaggingClassifier(n_estimators=10, max_samples=0.3, random_state=0)
+    clf.fit(X, y)
+    assert clf.predict_proba(X).shape == (60, 2)
