@@ -286,7 +286,12 @@ class GradientBoostingClassifier(ClassifierMixin, _BaseGradientBoosting):
             If X does not have the ``n_features_in_`` columns seen in ``fit``
             or contains NaN or infinity.
         """
-        return np.log(self.predict_proba(X))
+        # log-softmax of the raw scores: finite where exp would underflow
+        raw = self._raw_predict(X)
+        if raw.shape[1] == 1:
+            f = raw[:, 0]
+            return np.column_stack([-np.logaddexp(0.0, f), -np.logaddexp(0.0, -f)])
+        return raw - logsumexp(raw, axis=1, keepdims=True)
 
     def predict(self, X: ArrayLike) -> np.ndarray:
         """Predict class labels.

@@ -385,3 +385,16 @@ def test_class_with_only_zero_weight_rows_gets_probability_near_zero():
         assert proba.shape == (300, 3)
         assert proba[:, 2].max() < 1e-6
         np.testing.assert_allclose(proba.sum(axis=1), 1.0)
+
+
+@pytest.mark.parametrize("n_classes", [2, 3])
+def test_log_proba_is_the_log_softmax_and_stays_finite(n_classes):
+    X, y = make_classification(
+        200, 5, n_informative=3, n_classes=n_classes, random_state=0
+    )
+    clf = GradientBoostingClassifier(
+        n_estimators=20, learning_rate=5.0, random_state=0
+    ).fit(X, y)
+    log_proba = clf.predict_log_proba(X)
+    assert np.all(np.isfinite(log_proba))
+    np.testing.assert_allclose(np.exp(log_proba), clf.predict_proba(X), atol=1e-12)

@@ -235,16 +235,28 @@ def test_libsvm_base_with_a_zero_weight_class_is_refused_when_reweighting():
     assert clf.score(X[w > 0], y[w > 0]) > 0.9
 
 
-def test_adaboost_members_missing_a_class_still_give_all_columns():
-    X, y = _rare_class_data()
+@pytest.mark.parametrize("seed", [3, 9])  # seeds with such a member
+def test_adaboost_members_missing_a_class_vote_in_classes_order(seed):
+    # resampling: a round's weighted resample can miss the rare class; such a
+    # member lists 2 classes, and SAMME's label votes still line up
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(90, 2))
+    y = np.repeat([0, 1, 2], [44, 44, 2])
+    X[y == 2] += 3.0
     clf = AdaBoostClassifier(
-        KNeighborsClassifier(15), n_estimators=10, random_state=0
+        KNeighborsClassifier(15), n_estimators=10, random_state=seed
     ).fit(X, y)
+    assert any(len(est.classes_) < 3 for est in clf.estimators_)
+    votes = np.zeros((90, 3))
+    for est, alpha in zip(clf.estimators_, clf.estimator_weights_, strict=False):
+        votes[np.arange(90), est.predict(X)] += alpha
+    np.testing.assert_array_equal(clf.predict(X), votes.argmax(axis=1))
     proba = clf.predict_proba(X)
-    assert proba.shape == (120, 3)
+    assert proba.shape == (90, 3)
     np.testing.assert_allclose(proba.sum(axis=1), 1.0)
+    np.testing.assert_array_equal(proba.argmax(axis=1), votes.argmax(axis=1))
     for staged in clf.staged_predict_proba(X):
-        assert staged.shape == (120, 3)
+        assert staged.shape == (90, 3)
 
 
 @pytest.mark.parametrize(
