@@ -122,6 +122,21 @@ class BaggingClassifier(_BootstrapUncertaintyMixin, _SkBaggingClassifier):
     * ``"proba_std"``: the standard deviation across members of the
       probability of the predicted class.
 
+    **Members that miss a class.** Every aggregation (``predict``,
+    ``predict_proba`` with or without ``return_std``, ``predict_log_proba``,
+    out-of-bag scores and :meth:`predict_uncertainty`) first aligns each
+    member's output to ``classes_``; a class a member cannot output gets
+    probability 0. A member that never saw a class lists fewer classes and
+    its columns map through its ``classes_``. A member fit with the bootstrap
+    counts as ``sample_weight`` may see a class with weight 0 only: most
+    bases still return a column for it, but libsvm (:class:`~sklearn.svm.SVC`)
+    drops the class and returns one column per class *present* in the bag,
+    detected by the column count; its ``predict`` labels, shifted by libsvm,
+    are mapped back through the classes present (found through
+    ``n_support_``). scikit-learn's ``BaggingClassifier`` fails with a
+    broadcast error on such members. ``decision_function`` cannot be aligned
+    and raises a ``ValueError`` instead.
+
     References
     ----------
     .. [1] L. Breiman, "Bagging predictors", Machine Learning 24(2), 1996.

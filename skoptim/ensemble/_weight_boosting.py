@@ -166,6 +166,21 @@ class AdaBoostClassifier(_AdaBoostClassifierAPI, _SkAdaBoostClassifier):
     (:math:`\mathrm{err}_1 \ge 1 - 1/K`) raises a ``ValueError``: boosting
     cannot start from it.
 
+    **Resampling a problem with a rare class.** A weighted resample of
+    :math:`n` rows misses a class of total weight :math:`q` with probability
+    :math:`(1-q)^n` (5% for 3 positives among 60 rows), and most classifiers
+    cannot be fit on a single class. When the rows of positive weight hold at
+    least two classes, a resample that holds only one is therefore redrawn,
+    from the same random stream, up to 100 times; resamples that hold two
+    classes are exactly those of the plain weighted bootstrap, so a fit that
+    needed no redraw is unchanged. If all redraws hold one class (nearly all
+    the weight on one class), ``fit`` stops with a ``ValueError`` that says
+    so. A member that saw only some of the classes still votes with its
+    labels, so the aggregation needs no alignment. With
+    ``boost_by="reweighting"``, a libsvm base (:class:`~sklearn.svm.SVC`)
+    and a class whose rows all weigh 0 are refused: libsvm drops such a
+    class and then returns shifted labels.
+
     References
     ----------
     .. [1] J. Zhu, H. Zou, S. Rosset, T. Hastie, "Multi-class AdaBoost",
