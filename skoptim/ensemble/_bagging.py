@@ -179,7 +179,7 @@ class _BootstrapUncertaintyMixin:
                 sample_weight=sample_weight,
                 **fit_params,
             )
-        except ValueError as exc:
+        except (ValueError, IndexError) as exc:
             self._explain_member_failure(exc, y)
             raise
         if len(self._seeds) != len(self.estimators_):

@@ -201,7 +201,9 @@ class BaggingClassifier(_BootstrapUncertaintyMixin, _SkBaggingClassifier):
         if not hasattr(self, "_seeds") or not hasattr(self, "_n_samples"):
             return
         y = column_or_1d(y)
-        for b, (_, samples) in enumerate(self._get_estimators_indices()):
+        classes = np.unique(y)
+        bags = [samples for _, samples in self._get_estimators_indices()]
+        for b, samples in enumerate(bags):
             held = np.unique(y[samples])
             if len(held) < 2:
                 raise ValueError(
@@ -211,6 +213,18 @@ class BaggingClassifier(_BootstrapUncertaintyMixin, _SkBaggingClassifier):
                     f"max_samples={self.max_samples!r}). Use a larger "
                     "max_samples, a base that fits a single class (e.g. a "
                     "decision tree), or more rows of the rare classes."
+                ) from exc
+        for b, samples in enumerate(bags):
+            missing = np.setdiff1d(classes, y[samples])
+            if len(missing):
+                raise ValueError(
+                    f"The base {type(self.estimator_).__name__} failed while the "
+                    f"members were fit ({type(exc).__name__}: {exc}). A likely "
+                    f"cause: the subsample of member {b} holds no row of class(es) "
+                    f"{missing.tolist()}, and some bases (e.g. SVC inside "
+                    "CalibratedClassifierCV, given the bootstrap counts as "
+                    "sample_weight) fail on a class with weight 0. Use a larger "
+                    "max_samples or more rows of the rare classes."
                 ) from exc
 
     def _after_fit(self, X, y):

@@ -282,3 +282,19 @@ def test_bagging_trees_fit_single_class_subsamples():
     clf = BaggingClassifier(n_estimators=10, max_samples=0.3, random_state=0)
     clf.fit(X, y)
     assert clf.predict_proba(X).shape == (60, 2)
+
+
+def test_base_failing_on_a_zero_weight_class_is_explained():
+    # scikit-learn's suggested replacement for SVC(probability=True) fails
+    # inside its own fit (an IndexError) when a class has weight 0
+    from sklearn.calibration import CalibratedClassifierCV
+
+    X, y = _rare_class_data()
+    clf = BaggingClassifier(
+        CalibratedClassifierCV(SVC(), ensemble=False),
+        n_estimators=12,
+        max_samples=0.15,
+        random_state=0,
+    )
+    with pytest.raises(ValueError, match=r"holds no row of class\(es\) \[2\]"):
+        clf.fit(X, y)
