@@ -10,6 +10,7 @@ import warnings
 
 import numpy as np
 import pytest
+import sklearn
 from sklearn.linear_model import LogisticRegression
 from sklearn.neighbors import KNeighborsClassifier
 from sklearn.pipeline import make_pipeline
@@ -298,3 +299,14 @@ def test_base_failing_on_a_zero_weight_class_is_explained():
     )
     with pytest.raises(ValueError, match=r"holds no row of class\(es\) \[2\]"):
         clf.fit(X, y)
+
+
+def test_alignment_is_the_same_across_joblib_jobs(svc_bagging):
+    clf, X, _ = svc_bagging
+    parallel = sklearn.clone(clf).set_params(n_jobs=2).fit(*_rare_class_data())
+    np.testing.assert_allclose(parallel.predict_proba(X), clf.predict_proba(X))
+    np.testing.assert_allclose(
+        parallel.predict_proba(X, return_std=True)[1],
+        clf.predict_proba(X, return_std=True)[1],
+    )
+    np.testing.assert_allclose(parallel.predict_log_proba(X), clf.predict_log_proba(X))
