@@ -11,11 +11,14 @@ import warnings
 import numpy as np
 import pytest
 import sklearn
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sklearn.linear_model import LogisticRegression
 from sklearn.neighbors import KNeighborsClassifier
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.svm import SVC
+from sklearn.tree import DecisionTreeClassifier
 
 import skoptim.ensemble._weight_boosting as weight_boosting
 from skoptim.ensemble import AdaBoostClassifier, BaggingClassifier
@@ -310,3 +313,44 @@ def test_alignment_is_the_same_across_joblib_jobs(svc_bagging):
         clf.predict_proba(X, return_std=True)[1],
     )
     np.testing.assert_allclose(parallel.predict_log_proba(X), clf.predict_log_proba(X))
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    seed=st.integers(0, 2**16),
+    n_rare=st.integers(1, 4),
+    max_samples=st.sampled_from([0.1, 0.2, 0.5]),
+    base=st.sampled_from(["knn", "tree", "svc"]),
+)
+def test_aggregations_agree_for_any_subsampling(seed, n_rare, max_samples, base):
+    # whatever classes the members miss: the mean of return_std equals the
+    # plain mean, probabilities sum to 1, predict is their argmax, and the
+    # log-probabilities are their log
+    rng = np.random.RandomState(seed)
+    y = np.r_[np.zeros(30, int), np.ones(30, int), np.full(n_rare, 2)]
+    X = rng.normal(size=(len(y), 2)) + y[:, None]
+    member = {
+        "knn": KNeighborsClassifier(1),
+        "tree": DecisionTreeClassifier(random_state=0),
+        "svc": SVC(probability=True, random_state=0),
+    }[base]
+    clf = BaggingClassifier(
+        member, n_estimators=6, max_samples=max_samples, random_state=seed
+    )
+    try:
+        clf.fit(X, y)
+    except ValueError as exc:
+        # SVC cannot be fit on a subsample holding a single class: explained
+        assert base == "svc" and "holds only class" in str(exc), exc
+        return
+    proba = clf.predict_proba(X)
+    mean, std = clf.predict_proba(X, return_std=True)
+    np.testing.assert_allclose(mean, proba, atol=1e-12)
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0)
+    assert np.all(std >= 0) and np.all(std <= 0.5 + 1e-12)
+    np.testing.assert_array_equal(clf.predict(X), clf.classes_[proba.argmax(axis=1)])
+    with np.errstate(divide="ignore"):
+        np.testing.assert_allclose(
+            clf.predict_log_proba(X), np.log(proba), rtol=1e-9, atol=1e-12
+        )
+    assert np.all(np.isfinite(clf.predict_uncertainty(X, method="mutual_info")))
