@@ -18,16 +18,25 @@ from typing import Literal
 
 import numpy as np
 from numpy.typing import ArrayLike
-from sklearn.base import is_classifier, is_regressor
-from sklearn.ensemble import BaggingClassifier as _SkBaggingClassifier
+from sklearn.base import is_classifier
 from sklearn.ensemble import BaggingRegressor as _SkBaggingRegressor
 from sklearn.ensemble._base import _partition_estimators
+from sklearn.metrics import r2_score
 from sklearn.utils._mask import indices_to_mask
 from sklearn.utils._param_validation import Interval, StrOptions, validate_params
+from sklearn.utils.metadata_routing import (
+    _raise_for_params,
+    _routing_enabled,
+    process_routing,
+)
 from sklearn.utils.parallel import Parallel, delayed
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import (
+    _check_sample_weight,
+    check_is_fitted,
+    validate_data,
+)
 
-__all__ = ["BaggingClassifier", "BaggingRegressor"]
+__all__ = ["BaggingRegressor"]
 
 # Upper bound on the number of floats materialised at once by the
 # jackknife+ interval (n_train x chunk of test rows x n_outputs).
@@ -44,10 +53,10 @@ def _n_rows_drawn(n_samples, max_samples, sample_weight):
     return max(int(max_samples * total), 1)
 
 
-def _member_outputs(estimators, estimators_features, X, method):
+def _member_outputs(estimators, estimators_features, X, method, params=None):
     """Return ``method`` applied by each member to its own feature subset."""
     return [
-        getattr(estimator, method)(X[:, features])
+        getattr(estimator, method)(X[:, features], **(params or {}))
         for estimator, features in zip(estimators, estimators_features, strict=True)
     ]
 
@@ -57,6 +66,50 @@ class _BootstrapUncertaintyMixin:
 
     def _check_base_kind(self, estimator):
         """Raise if the base estimator is of the wrong kind (clf vs reg)."""
+
+    def fit(
+        self,
+        X: ArrayLike,
+        y: ArrayLike,
+        sample_weight: ArrayLike | None = None,
+        **fit_params,
+    ):
+        """Fit the members, each on its own random subsample.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Training inputs (sparse only if the base accepts it).
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            Targets (class labels for the classifier).
+        sample_weight : array-like of shape (n_samples,), default=None
+            Non-negative weights, used as the probabilities with which rows
+            are drawn (as in scikit-learn): a zero-weight row is never drawn.
+        **fit_params : dict
+            Routed to the members' ``fit`` through metadata routing (only
+            with ``sklearn.set_config(enable_metadata_routing=True)``).
+
+        Returns
+        -------
+        self : object
+            The fitted ensemble.
+
+        Raises
+        ------
+        ValueError
+            If X or y is invalid; if ``sample_weight`` has negative values,
+            only zeros or the wrong length; if ``max_samples`` yields fewer
+            than 2 rows per member; if ``oob_score=True`` with
+            ``bootstrap=False``; if the base is of the wrong kind (a regressor
+            for the classifier or a classifier for the regressor); if a
+            parameter is out of range; if ``fit_params`` are passed without
+            metadata routing enabled (the message names them).
+        TypeError
+            If, with metadata routing enabled, a keyword in ``fit_params`` is
+            not requested by the base estimator (e.g. the typo
+            ``sample_weights=``).
+        """
+        return super().fit(X, y, sample_weight=sample_weight, **fit_params)
 
     def _fit(
         self,
@@ -69,6 +122,11 @@ class _BootstrapUncertaintyMixin:
         **fit_params,
     ):
         name = type(self).__name__
+        if sample_weight is not None:
+            # zero weight = a missing row; negative weights are refused
+            sample_weight = _check_sample_weight(
+                sample_weight, X, dtype=None, ensure_non_negative=True
+            )
         base = self._get_estimator()
         self._check_base_kind(base)
 
@@ -82,11 +140,23 @@ class _BootstrapUncertaintyMixin:
         requested = self.max_samples if max_samples is None else max_samples
         n_drawn = _n_rows_drawn(X.shape[0], requested, sample_weight)
         if n_drawn < 2:
+            weighted = (
+                sample_weight is not None
+                and isinstance(requested, Real)
+                and not isinstance(requested, Integral)
+            )
+            basis = (
+                "A float max_samples is a fraction of the sum of sample_weight "
+                f"({np.sum(sample_weight):g}), as in scikit-learn: scale the "
+                "weights up or pass an integer max_samples."
+                if weighted
+                else "Pass a larger fraction (e.g. max_samples=0.8), an integer "
+                ">= 2, or more training data."
+            )
             raise ValueError(
                 f"{name}: max_samples={requested!r} yields {n_drawn} sample(s) "
                 f"per member out of n_samples={X.shape[0]}; each member needs at "
-                "least 2. Pass a larger fraction (e.g. max_samples=0.8), an "
-                "integer >= 2, or more training data."
+                f"least 2. {basis}"
             )
 
         # scikit-learn only keeps the seeds of the members added by the
@@ -99,15 +169,19 @@ class _BootstrapUncertaintyMixin:
             n_before = len(self.estimators_)
             old_seeds = np.asarray(getattr(self, "_seeds", old_seeds))[:n_before]
 
-        super()._fit(
-            X,
-            y,
-            max_samples=max_samples,
-            max_depth=max_depth,
-            check_input=check_input,
-            sample_weight=sample_weight,
-            **fit_params,
-        )
+        try:
+            super()._fit(
+                X,
+                y,
+                max_samples=max_samples,
+                max_depth=max_depth,
+                check_input=check_input,
+                sample_weight=sample_weight,
+                **fit_params,
+            )
+        except (ValueError, IndexError) as exc:
+            self._explain_member_failure(exc, y)
+            raise
         if len(self._seeds) != len(self.estimators_):
             self._seeds = np.concatenate([old_seeds, self._seeds])
         self._after_fit(X, y)
@@ -115,6 +189,9 @@ class _BootstrapUncertaintyMixin:
 
     def _after_fit(self, X, y):
         """Hook run once the members are fit (X validated, y as members saw)."""
+
+    def _explain_member_failure(self, exc, y):
+        """Hook: re-raise a member's failed fit with an explanation, if any."""
 
     def _oob_matrix(self, n_samples):
         """Boolean matrix (n_estimators, n_samples): True where out-of-bag."""
@@ -134,7 +211,15 @@ class _BootstrapUncertaintyMixin:
             reset=False,
         )
 
-    def _all_member_outputs(self, X, method):
+    def _routed(self, method, member_method, params):
+        """Parameters for the members' ``member_method`` (metadata routing)."""
+        _raise_for_params(params, self, method)
+        if not _routing_enabled():
+            return {}
+        routed = process_routing(self, method, **params)
+        return routed.estimator.get(member_method, {})
+
+    def _all_member_outputs(self, X, method, params=None):
         """Outputs of every member on X, computed in parallel with joblib."""
         n_jobs, _, starts = _partition_estimators(len(self.estimators_), self.n_jobs)
         chunks = Parallel(n_jobs=n_jobs, verbose=self.verbose)(
@@ -143,6 +228,7 @@ class _BootstrapUncertaintyMixin:
                 self.estimators_features_[starts[i] : starts[i + 1]],
                 X,
                 method,
+                params,
             )
             for i in range(n_jobs)
         )
@@ -284,6 +370,43 @@ class BaggingRegressor(_BootstrapUncertaintyMixin, _SkBaggingRegressor):
                 "for classification, or pass a regressor."
             )
 
+    def _set_oob_score(self, X, y):
+        """Out-of-bag R^2 over the rows that are out of bag at least once.
+
+        scikit-learn's version predicts 0 for a row no member left out and
+        scores it anyway (and breaks on multi-output targets); here such a
+        row is NaN in ``oob_prediction_`` and left out of ``oob_score_``.
+        """
+        n_samples = y.shape[0]
+        sums = np.zeros(y.shape, dtype=np.float64)
+        counts = np.zeros(n_samples)
+        for estimator, samples, features in zip(
+            self.estimators_,
+            self.estimators_samples_,
+            self.estimators_features_,
+            strict=True,
+        ):
+            mask = ~indices_to_mask(samples, n_samples)
+            if mask.any():
+                pred = np.asarray(estimator.predict(X[mask][:, features]))
+                sums[mask] += pred.reshape(sums[mask].shape)
+                counts[mask] += 1
+        scored = counts > 0
+        if not scored.all():
+            warnings.warn(
+                "Some inputs do not have OOB scores. This probably means too few "
+                "estimators were used to compute any reliable oob estimates; "
+                "they are NaN in oob_prediction_ and left out of oob_score_.",
+                UserWarning,
+            )
+        prediction = np.full(y.shape, np.nan)
+        shape = (-1,) + (1,) * (y.ndim - 1)
+        prediction[scored] = sums[scored] / counts[scored].reshape(shape)
+        self.oob_prediction_ = prediction
+        self.oob_score_ = (
+            r2_score(y[scored], prediction[scored]) if scored.sum() > 1 else np.nan
+        )
+
     def _after_fit(self, X, y):
         y = np.asarray(y)
         if y.ndim == 2 and y.shape[1] == 1:
@@ -321,8 +444,7 @@ class BaggingRegressor(_BootstrapUncertaintyMixin, _SkBaggingRegressor):
             predictions. This measures disagreement between members, not
             noise, and is not calibrated (see Notes of the class).
         **params : dict
-            Routed to the members' ``predict`` through metadata routing
-            (only when ``return_std=False``).
+            Routed to the members' ``predict`` through metadata routing.
 
         Returns
         -------
@@ -331,16 +453,26 @@ class BaggingRegressor(_BootstrapUncertaintyMixin, _SkBaggingRegressor):
         y_std : ndarray of the same shape
             Standard deviation of the members' predictions; only returned if
             ``return_std=True``.
+
+        Raises
+        ------
+        NotFittedError
+            If the ensemble is not fitted yet.
+        ValueError
+            If X does not have the ``n_features_in_`` columns seen in ``fit``;
+            if ``params`` are passed without metadata routing enabled.
+        TypeError
+            If, with metadata routing enabled, ``params`` are not requested
+            by the members.
         """
         if not return_std:
             return super().predict(X, **params)
-        if params:
-            raise ValueError(
-                "predict(return_std=True) does not route extra parameters to the "
-                f"members; got {sorted(params)}."
-            )
+        check_is_fitted(self)
+        member_params = self._routed("predict", "predict", params)
         X = self._validate_X_predict(X)
-        preds = np.asarray(self._all_member_outputs(X, "predict"), dtype=float)
+        preds = np.asarray(
+            self._all_member_outputs(X, "predict", member_params), dtype=float
+        )
         return preds.mean(axis=0), preds.std(axis=0)
 
     def predict_interval(
@@ -371,6 +503,16 @@ class BaggingRegressor(_BootstrapUncertaintyMixin, _SkBaggingRegressor):
             Lower bound in ``[..., 0]``, upper bound in ``[..., 1]``. A bound
             is infinite when there are too few out-of-bag-scored training
             rows for the requested confidence (a warning says so).
+
+        Raises
+        ------
+        NotFittedError
+            If the ensemble is not fitted yet.
+        ValueError
+            If X does not have the ``n_features_in_`` columns seen in
+            ``fit``; if ``confidence`` is not in (0, 1) or ``method`` is
+            unknown; with ``method="jackknife+"``, if no training row was
+            ever out of bag (every member saw every row).
         """
         confidence, method = self._check_interval_args(confidence, method)
         X = self._validate_X_predict(X)
@@ -449,214 +591,3 @@ class BaggingRegressor(_BootstrapUncertaintyMixin, _SkBaggingRegressor):
             out[sl, :, 0] = lo
             out[sl, :, 1] = hi
         return out[:, 0, :] if single_output else out
-
-
-class BaggingClassifier(_BootstrapUncertaintyMixin, _SkBaggingClassifier):
-    r"""A bagging classifier that also reports how much its members disagree.
-
-    Fits ``n_estimators`` copies of ``estimator`` on random subsamples and
-    averages their class probabilities (or votes, for members without
-    ``predict_proba``). Everything scikit-learn's
-    :class:`~sklearn.ensemble.BaggingClassifier` does is inherited unchanged;
-    this class adds ``predict_proba(X, return_std=True)`` and
-    :meth:`predict_uncertainty`.
-
-    Members are fit through :mod:`joblib`, so ``n_jobs`` and
-    ``joblib.parallel_config(backend="dask")`` apply as for
-    :class:`BaggingRegressor`.
-
-    Parameters
-    ----------
-    estimator : object, default=None
-        The base classifier. If None, a
-        :class:`~sklearn.tree.DecisionTreeClassifier`. A regressor is refused.
-    n_estimators : int, default=10
-        Number of members.
-    max_samples : int or float, default=None
-        Rows drawn for each member (None: ``n_samples``; int: count; float:
-        fraction). Must yield at least 2 rows.
-    max_features : int or float, default=1.0
-        Columns drawn for each member (count or fraction).
-    bootstrap : bool, default=True
-        Draw rows with replacement.
-    bootstrap_features : bool, default=False
-        Draw columns with replacement.
-    oob_score : bool, default=False
-        Compute the out-of-bag accuracy as ``oob_score_``. Needs
-        ``bootstrap=True``.
-    warm_start : bool, default=False
-        Keep the existing members and add new ones up to ``n_estimators``.
-    n_jobs : int, default=None
-        Number of joblib jobs for ``fit`` and ``predict``.
-    random_state : int, RandomState instance or None, default=None
-        Controls the subsamples and the members' own seeds.
-    verbose : int, default=0
-        Verbosity of fitting and predicting.
-
-    Attributes
-    ----------
-    estimator_ : estimator
-        The validated base estimator.
-    estimators_ : list of estimators
-        The fitted members.
-    estimators_samples_ : list of arrays
-        In-bag row indices of each member.
-    estimators_features_ : list of arrays
-        Column indices of each member.
-    classes_ : ndarray of shape (n_classes,)
-        Class labels.
-    n_classes_ : int
-        Number of classes.
-    n_features_in_ : int
-        Number of features seen during ``fit``.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
-        Names of features seen during ``fit`` (only if X had string names).
-    oob_score_ : float
-        Out-of-bag accuracy (only if ``oob_score=True``).
-    oob_decision_function_ : ndarray of shape (n_samples, n_classes)
-        Out-of-bag class probabilities (only if ``oob_score=True``).
-
-    See Also
-    --------
-    BaggingRegressor : The regression counterpart, with prediction intervals.
-    sklearn.ensemble.BaggingClassifier : The parent class.
-
-    Notes
-    -----
-    None of the classifier's disagreement measures is calibrated; they rank
-    inputs by how much the members disagree (high near class boundaries and
-    away from the data). With :math:`p_b(x)` the class-probability vector of
-    member :math:`b` (one-hot votes for members without ``predict_proba``),
-    :math:`\bar p = \frac1B \sum_b p_b`, :math:`v_c` the fraction of members
-    voting for class :math:`c`, :math:`H(p) = -\sum_c p_c \log p_c` and
-    :math:`K` the number of classes:
-
-    * ``"vote_entropy"``: :math:`H(v) / \log K`, in [0, 1]; 0 when all
-      members vote alike;
-    * ``"mutual_info"``: :math:`H(\bar p) - \frac1B \sum_b H(p_b)` in nats,
-      the information gain of Houlsby et al. (2011), 0 when members agree;
-    * ``"proba_std"``: the standard deviation across members of the
-      probability of the predicted class.
-
-    References
-    ----------
-    .. [1] L. Breiman, "Bagging predictors", Machine Learning 24(2), 1996.
-    .. [2] N. Houlsby, F. Huszar, Z. Ghahramani, M. Lengyel, "Bayesian active
-       learning for classification and preference learning", arXiv:1112.5745,
-       2011.
-
-    Examples
-    --------
-    >>> from sklearn.datasets import load_iris
-    >>> from skoptim.ensemble import BaggingClassifier
-    >>> X, y = load_iris(return_X_y=True)
-    >>> clf = BaggingClassifier(n_estimators=10, random_state=0).fit(X, y)
-    >>> clf.predict_uncertainty(X[:2]).shape
-    (2,)
-    """
-
-    def _check_base_kind(self, estimator):
-        if is_regressor(estimator):
-            raise ValueError(
-                f"BaggingClassifier needs a classifier as estimator, got the "
-                f"regressor {estimator!r}. Use skoptim.ensemble.BaggingRegressor "
-                "for regression, or pass a classifier."
-            )
-
-    def _member_probas(self, X):
-        """Array (n_estimators, n_samples, n_classes) of member probabilities."""
-        n_classes = self.n_classes_
-        has_proba = hasattr(self.estimators_[0], "predict_proba")
-        method = "predict_proba" if has_proba else "predict"
-        outputs = self._all_member_outputs(X, method)
-        probas = np.zeros((len(outputs), X.shape[0], n_classes))
-        for b, (estimator, out) in enumerate(
-            zip(self.estimators_, outputs, strict=True)
-        ):
-            if has_proba:
-                probas[b][:, np.asarray(estimator.classes_, dtype=int)] = out
-            else:
-                probas[b][np.arange(X.shape[0]), np.asarray(out, dtype=int)] = 1.0
-        return probas
-
-    def predict_proba(self, X: ArrayLike, return_std: bool = False, **params):
-        """Class probabilities, optionally with the members' spread.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Input samples.
-        return_std : bool, default=False
-            Also return the standard deviation (``ddof=0``) across members of
-            each class probability (not calibrated).
-        **params : dict
-            Routed to the members through metadata routing (only when
-            ``return_std=False``).
-
-        Returns
-        -------
-        proba : ndarray of shape (n_samples, n_classes)
-            Mean of the members' class probabilities (vote fractions for
-            members without ``predict_proba``), columns in ``classes_`` order.
-        proba_std : ndarray of shape (n_samples, n_classes)
-            Only returned if ``return_std=True``.
-        """
-        if not return_std:
-            return super().predict_proba(X, **params)
-        if params:
-            raise ValueError(
-                "predict_proba(return_std=True) does not route extra parameters "
-                f"to the members; got {sorted(params)}."
-            )
-        X = self._validate_X_predict(X)
-        probas = self._member_probas(X)
-        return probas.mean(axis=0), probas.std(axis=0)
-
-    def predict_uncertainty(
-        self,
-        X: ArrayLike,
-        method: Literal["vote_entropy", "mutual_info", "proba_std"] = "vote_entropy",
-    ) -> np.ndarray:
-        """Disagreement between the members for each input (not calibrated).
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Input samples.
-        method : {"vote_entropy", "mutual_info", "proba_std"}, \
-                default="vote_entropy"
-            Which measure; formulas in the Notes of the class.
-
-        Returns
-        -------
-        uncertainty : ndarray of shape (n_samples,)
-            Larger means more disagreement.
-        """
-        validate_params(
-            {"method": [StrOptions({"vote_entropy", "mutual_info", "proba_std"})]},
-            prefer_skip_nested_validation=True,
-        )(lambda method: None)(method)
-        X = self._validate_X_predict(X)
-        probas = self._member_probas(X)
-        n_classes = probas.shape[2]
-        if n_classes < 2:
-            return np.zeros(X.shape[0])
-        if method == "vote_entropy":
-            votes = np.zeros((X.shape[0], n_classes))
-            winners = probas.argmax(axis=2)
-            for b in range(probas.shape[0]):
-                votes[np.arange(X.shape[0]), winners[b]] += 1
-            votes /= probas.shape[0]
-            return _entropy(votes) / np.log(n_classes)
-        if method == "mutual_info":
-            mean = probas.mean(axis=0)
-            return np.maximum(_entropy(mean) - _entropy(probas).mean(axis=0), 0.0)
-        predicted = probas.mean(axis=0).argmax(axis=1)
-        return probas[:, np.arange(X.shape[0]), predicted].std(axis=0)
-
-
-def _entropy(p):
-    """Shannon entropy in nats along the last axis, with 0 log 0 = 0."""
-    with np.errstate(divide="ignore", invalid="ignore"):
-        terms = np.where(p > 0, p * np.log(p), 0.0)
-    return -terms.sum(axis=-1)

@@ -16,25 +16,20 @@ from numbers import Integral, Real
 
 import numpy as np
 from numpy.typing import ArrayLike
-from scipy.optimize import minimize_scalar
-from scipy.special import expit, logsumexp
 from sklearn.base import (
     BaseEstimator,
-    ClassifierMixin,
     RegressorMixin,
     _fit_context,
     clone,
     is_classifier,
 )
-from sklearn.dummy import DummyClassifier, DummyRegressor
+from sklearn.dummy import DummyRegressor
 from sklearn.ensemble._base import _set_random_states
 from sklearn.model_selection import train_test_split
-from sklearn.preprocessing import LabelEncoder
 from sklearn.tree import DecisionTreeRegressor
 from sklearn.tree._classes import BaseDecisionTree
 from sklearn.utils import check_random_state, column_or_1d
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
-from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import (
     _check_sample_weight,
     check_is_fitted,
@@ -42,231 +37,13 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
-__all__ = ["GradientBoostingClassifier", "GradientBoostingRegressor"]
+__all__ = ["GradientBoostingRegressor"]
 
-_EPS = np.finfo(np.float64).eps
-
-
-def _weighted_quantile(values, weights, q):
-    """Weighted ``q``-quantile: the smallest value whose weight CDF >= q."""
-    order = np.argsort(values, kind="stable")
-    cdf = np.cumsum(weights[order])
-    if cdf[-1] <= 0:
-        return float(np.median(values))
-    idx = int(np.searchsorted(cdf, q * cdf[-1], side="left"))
-    return float(values[order[min(idx, len(values) - 1)]])
-
-
-# --------------------------------------------------------------------------
-# Losses. ``raw`` is always a 2-D array (n_samples, K) of additive scores.
-# --------------------------------------------------------------------------
-
-
-class _Loss:
-    """Interface of a boosting loss (private)."""
-
-    K = 1
-
-    def __call__(self, y, raw, w):  # pragma: no cover - interface
-        raise NotImplementedError
-
-    def negative_gradient(self, y, raw, w):  # pragma: no cover - interface
-        raise NotImplementedError
-
-    def line_search(self, y, raw, h, w, k):  # pragma: no cover - interface
-        raise NotImplementedError
-
-    def leaf_value(self, y, raw, w, k):
-        """Optimal constant update for the rows of one tree leaf (or None)."""
-        return None
-
-
-class _SquaredError(_Loss):
-    """:math:`L = (y - F)^2`; reported as the weighted mean squared error."""
-
-    def __call__(self, y, raw, w):
-        return float(np.average((y - raw[:, 0]) ** 2, weights=w))
-
-    def negative_gradient(self, y, raw, w):
-        return y - raw[:, 0]
-
-    def line_search(self, y, raw, h, w, k):
-        den = np.sum(w * h * h)
-        if den <= _EPS:
-            return 0.0
-        return float(np.sum(w * h * (y - raw[:, 0])) / den)
-
-
-class _AbsoluteError(_Loss):
-    """:math:`L = |y - F|`; negative gradient ``sign(y - F)``."""
-
-    def __call__(self, y, raw, w):
-        return float(np.average(np.abs(y - raw[:, 0]), weights=w))
-
-    def negative_gradient(self, y, raw, w):
-        return np.sign(y - raw[:, 0])
-
-    def line_search(self, y, raw, h, w, k):
-        # argmin_rho sum w |r - rho h| = weighted median of r / h, weights w|h|
-        nz = np.abs(h) > _EPS
-        if not np.any(nz & (w > 0)):
-            return 0.0
-        r = y[nz] - raw[nz, 0]
-        return _weighted_quantile(r / h[nz], w[nz] * np.abs(h[nz]), 0.5)
-
-    def leaf_value(self, y, raw, w, k):
-        return _weighted_quantile(y - raw[:, 0], w, 0.5)
-
-
-class _HuberLoss(_Loss):
-    r"""Huber loss, :math:`\delta` the ``alpha``-quantile of :math:`|y-F|`.
-
-    :math:`\delta` is re-estimated at each stage from the current training
-    residuals (Friedman 2001, Algorithm 4).
-    """
-
-    def __init__(self, alpha):
-        self.alpha = alpha
-        self.delta = None
-
-    def _values(self, u):
-        delta = self.delta
-        a = np.abs(u)
-        return np.where(a <= delta, 0.5 * u * u, delta * (a - 0.5 * delta))
-
-    def __call__(self, y, raw, w):
-        u = y - raw[:, 0]
-        if self.delta is None:
-            self.delta = _weighted_quantile(np.abs(u), w, self.alpha)
-        return float(np.average(self._values(u), weights=w))
-
-    def negative_gradient(self, y, raw, w):
-        u = y - raw[:, 0]
-        self.delta = max(_weighted_quantile(np.abs(u), w, self.alpha), _EPS)
-        return np.clip(u, -self.delta, self.delta)
-
-    def line_search(self, y, raw, h, w, k):
-        if np.sum(w * h * h) <= _EPS:
-            return 0.0
-        u = y - raw[:, 0]
-        res = minimize_scalar(
-            lambda rho: np.sum(w * self._values(u - rho * h)), bracket=(0.0, 1.0)
-        )
-        return float(res.x) if np.isfinite(res.x) else 0.0
-
-    def leaf_value(self, y, raw, w, k):
-        # Friedman (2001), Algorithm 4: median plus a clipped mean correction
-        diff = y - raw[:, 0]
-        median = _weighted_quantile(diff, w, 0.5)
-        dev = diff - median
-        if np.sum(w) <= 0:
-            return median
-        clipped = np.sign(dev) * np.minimum(np.abs(dev), self.delta)
-        return median + float(np.average(clipped, weights=w))
-
-
-class _BinomialLogLoss(_Loss):
-    """Log-loss of a binary problem, ``raw`` the log-odds of class 1."""
-
-    def __call__(self, y, raw, w):
-        f = raw[:, 0]
-        # log(1 + exp(f)) - y f, computed stably
-        return float(np.average(np.logaddexp(0.0, f) - y * f, weights=w))
-
-    def negative_gradient(self, y, raw, w):
-        return y - expit(raw[:, 0])
-
-    def line_search(self, y, raw, h, w, k):
-        f = raw[:, 0]
-        return _newton_line_search(
-            lambda rho: float(
-                np.sum(w * (np.logaddexp(0.0, f + rho * h) - y * (f + rho * h)))
-            ),
-            lambda rho: _binomial_derivatives(y, f + rho * h, h, w),
-        )
-
-    def leaf_value(self, y, raw, w, k):
-        p = expit(raw[:, 0])
-        return _safe_divide(np.sum(w * (y - p)), np.sum(w * p * (1.0 - p)))
-
-
-def _binomial_derivatives(y, f, h, w):
-    p = expit(f)
-    return -np.sum(w * h * (y - p)), np.sum(w * h * h * p * (1.0 - p))
-
-
-class _MultinomialLogLoss(_Loss):
-    """Log-loss of a K-class problem, ``raw`` the K class scores (softmax)."""
-
-    def __init__(self, n_classes):
-        self.K = n_classes
-
-    def _onehot(self, y):
-        return np.eye(self.K)[y.astype(int)]
-
-    def __call__(self, y, raw, w):
-        yi = y.astype(int)
-        nll = logsumexp(raw, axis=1) - raw[np.arange(len(yi)), yi]
-        return float(np.average(nll, weights=w))
-
-    def negative_gradient(self, y, raw, w):
-        p = np.exp(raw - logsumexp(raw, axis=1, keepdims=True))
-        return self._onehot(y) - p
-
-    def line_search(self, y, raw, h, w, k):
-        yk = (y.astype(int) == k).astype(float)
-
-        def loss(rho):
-            shifted = raw.copy()
-            shifted[:, k] += rho * h
-            return self(y, shifted, w) * np.sum(w)
-
-        def derivatives(rho):
-            shifted = raw.copy()
-            shifted[:, k] += rho * h
-            pk = np.exp(shifted[:, k] - logsumexp(shifted, axis=1))
-            return -np.sum(w * h * (yk - pk)), np.sum(w * h * h * pk * (1.0 - pk))
-
-        return _newton_line_search(loss, derivatives)
-
-    def leaf_value(self, y, raw, w, k):
-        # Friedman (2001), Algorithm 6: (K-1)/K times a diagonal Newton step
-        pk = np.exp(raw[:, k] - logsumexp(raw, axis=1))
-        yk = (y.astype(int) == k).astype(float)
-        num = (self.K - 1) / self.K * np.sum(w * (yk - pk))
-        return _safe_divide(num, np.sum(w * pk * (1.0 - pk)))
-
-
-def _safe_divide(num, den):
-    return 0.0 if abs(den) < 1e-150 else float(num) / float(den)
-
-
-def _newton_line_search(loss, derivatives, max_iter=1):
-    """Newton step(s) on a convex 1-D ``loss``, halved until the loss decreases.
-
-    One step by default, as Friedman's TreeBoost takes one Newton step per
-    leaf; iterating to the exact minimiser overfits the log-loss (huge steps
-    along nearly-separating directions).
-    """
-    rho, current = 0.0, loss(0.0)
-    for _ in range(max_iter):
-        grad, hess = derivatives(rho)
-        if hess <= _EPS or abs(grad) <= 1e-12:
-            break
-        step = -grad / hess
-        for _ in range(30):
-            candidate = loss(rho + step)
-            if candidate <= current:
-                break
-            step *= 0.5
-        else:
-            break
-        rho, improvement = rho + step, current - candidate
-        current = candidate
-        if improvement <= 1e-12 * max(1.0, abs(current)):
-            break
-    return float(rho)
-
+from skoptim.ensemble._gb_losses import (
+    _AbsoluteError,
+    _HuberLoss,
+    _SquaredError,
+)
 
 # --------------------------------------------------------------------------
 # Estimators
@@ -365,14 +142,31 @@ class _BaseGradientBoosting(BaseEstimator, metaclass=ABCMeta):
         y : array-like of shape (n_samples,)
             Targets (real values, or class labels for the classifier).
         sample_weight : array-like of shape (n_samples,), default=None
-            Sample weights. They enter the loss, the init estimator and the
-            line search always, and the base fits when the base's ``fit``
+            Non-negative sample weights. Rows of weight 0 are dropped before
+            fitting (a zero-weight row is a missing row, as in scikit-learn),
+            so they move neither the bases nor the subsample and validation
+            draws. The other weights enter the loss, the init estimator and
+            the line search always, and the base fits when the base's ``fit``
             accepts ``sample_weight`` (otherwise a warning is raised).
 
         Returns
         -------
         self : object
             Fitted estimator.
+
+        Raises
+        ------
+        ValueError
+            If X or y is invalid (wrong shape, NaN or infinity, a single class
+            for the classifier); if ``sample_weight`` has negative values,
+            only zeros or the wrong length; if a parameter is out of range; if
+            ``estimator`` is a classifier; if the ``init`` estimator has no
+            ``predict_proba`` (classifier) or takes no ``sample_weight`` while
+            weights are given; if the training part of the early-stopping
+            split lacks a class.
+        TypeError
+            If a keyword other than ``sample_weight`` is passed (e.g. the typo
+            ``sample_weights=``).
         """
         X, y = validate_data(
             self, X, y, dtype=np.float64, y_numeric=not is_classifier(self)
@@ -380,6 +174,12 @@ class _BaseGradientBoosting(BaseEstimator, metaclass=ABCMeta):
         y = self._encode_y(column_or_1d(y, warn=True))
         weighted = sample_weight is not None
         sample_weight = _check_sample_weight(sample_weight, X, ensure_non_negative=True)
+        if weighted and not np.all(sample_weight > 0):
+            # A zero-weight row is a missing row (scikit-learn's semantics):
+            # drop it, so that it moves neither the bases, nor the subsample
+            # and validation draws, nor any weighted mean.
+            keep = sample_weight > 0
+            X, y, sample_weight = X[keep], y[keep], sample_weight[keep]
         self._validate_base()
         base_takes_weight = has_fit_parameter(self.estimator_, "sample_weight")
         if weighted and not base_takes_weight:
@@ -402,7 +202,7 @@ class _BaseGradientBoosting(BaseEstimator, metaclass=ABCMeta):
                 test_size=self.validation_fraction,
                 stratify=stratify,
             )
-            if is_classifier(self) and len(np.unique(y_tr)) != self.n_classes_:
+            if is_classifier(self) and len(np.unique(y_tr)) != len(np.unique(y)):
                 raise ValueError(
                     "The training part of the early-stopping split is missing "
                     "some classes. Lower validation_fraction, set "
@@ -433,9 +233,15 @@ class _BaseGradientBoosting(BaseEstimator, metaclass=ABCMeta):
                 inbag = np.sort(random_state.choice(n_samples, n_inbag, replace=False))
             else:
                 inbag = np.arange(n_samples)
-            residuals = loss.negative_gradient(y_tr, raw, w_tr)
+            # Residuals, Hessians, leaf values and line searches of every class
+            # all use the stage's starting scores ``raw_start`` (Friedman 2001,
+            # Algorithm 6; scikit-learn does the same), so that the K trees of a
+            # stage do not depend on the order of the classes.
+            raw_start = raw.copy() if K > 1 else raw
+            residuals = loss.negative_gradient(y_tr, raw_start, w_tr)
             residuals = residuals.reshape(n_samples, -1)
             stage, stage_steps = [], np.zeros(K)
+            updates = []
             for k in range(K):
                 base = clone(self.estimator_)
                 _set_random_states(base, random_state)
@@ -445,20 +251,27 @@ class _BaseGradientBoosting(BaseEstimator, metaclass=ABCMeta):
                 base.fit(X_tr[inbag], residuals[inbag, k], **fit_kw)
                 if use_leaves:
                     self._update_leaves(
-                        base, X_tr[inbag], y_tr[inbag], raw[inbag], w_tr[inbag], k
+                        base,
+                        X_tr[inbag],
+                        y_tr[inbag],
+                        raw_start[inbag],
+                        w_tr[inbag],
+                        k,
                     )
                     rho = 1.0
                 h = np.asarray(base.predict(X_tr), dtype=np.float64).reshape(-1)
                 if not use_leaves:
                     rho = loss.line_search(
-                        y_tr[inbag], raw[inbag], h[inbag], w_tr[inbag], k
+                        y_tr[inbag], raw_start[inbag], h[inbag], w_tr[inbag], k
                     )
-                raw[:, k] += self.learning_rate * rho * h
+                updates.append(self.learning_rate * rho * h)
                 if raw_val is not None:
                     h_val = np.asarray(base.predict(X_val), dtype=np.float64)
                     raw_val[:, k] += self.learning_rate * rho * h_val.reshape(-1)
                 stage.append(base)
                 stage_steps[k] = rho
+            for k, update in enumerate(updates):
+                raw[:, k] += update
             if i == 0 and not np.any(stage_steps):
                 warnings.warn(
                     f"The first stage of {type(self).__name__} made no progress: "
@@ -725,6 +538,14 @@ class GradientBoostingRegressor(RegressorMixin, _BaseGradientBoosting):
         -------
         y : ndarray of shape (n_samples,)
             :math:`F_M(x)`.
+
+        Raises
+        ------
+        NotFittedError
+            If the ensemble is not fitted yet.
+        ValueError
+            If X does not have the ``n_features_in_`` columns seen in ``fit``
+            or contains NaN or infinity.
         """
         return self._raw_predict(X)[:, 0]
 
@@ -741,286 +562,14 @@ class GradientBoostingRegressor(RegressorMixin, _BaseGradientBoosting):
         y : ndarray of shape (n_samples,)
             :math:`F_m(x)` for :math:`m = 1, \\dots, M`; the last equals
             :meth:`predict`.
+
+        Raises
+        ------
+        NotFittedError
+            If the ensemble is not fitted yet.
+        ValueError
+            If X does not have the ``n_features_in_`` columns seen in ``fit``
+            or contains NaN or infinity; raised when the first stage is requested.
         """
         for raw in self._staged_raw(X):
             yield raw[:, 0]
-
-
-class GradientBoostingClassifier(ClassifierMixin, _BaseGradientBoosting):
-    r"""Gradient boosting of any scikit-learn regressor, for classification.
-
-    Gradient boosting of the log-loss (Friedman 2001, Algorithm 5 with a
-    generic base learner). For two classes one additive log-odds score
-    :math:`F` is boosted, :math:`p = 1/(1 + e^{-F})`; for :math:`K > 2`
-    classes :math:`K` scores are boosted with :math:`p_k = e^{F_k} / \sum_j
-    e^{F_j}`, one base regressor per class per stage. Each base is fit to the
-    negative gradient :math:`r_{ik} = 1[y_i = k] - p_k(x_i)`; its step
-    towards :math:`\arg\min_\rho \sum_i w_i L(y_i, F + \rho h_{mk})` is one
-    Newton step (halved until the loss decreases), shrunk by
-    ``learning_rate``. For scikit-learn decision-tree bases each leaf gets its
-    own Newton step instead, :math:`\sum w r / \sum w p(1-p)` (times
-    :math:`(K-1)/K` for :math:`K > 2`), as in Friedman's TreeBoost and
-    scikit-learn. ``subsample``, ``init`` and early stopping are as in
-    :class:`GradientBoostingRegressor`.
-
-    Parameters
-    ----------
-    estimator : object, default=None
-        The base *regressor*, cloned for every class and stage. If None,
-        ``DecisionTreeRegressor(max_depth=3)``. A
-        classifier is refused (the bases fit real-valued gradients).
-    loss : {"log_loss"}, default="log_loss"
-        Loss to minimise.
-    learning_rate : float, default=0.1
-        Shrinkage of each step.
-    n_estimators : int, default=100
-        Maximum number of stages.
-    subsample : float in (0, 1], default=1.0
-        Fraction of rows each stage is fit on.
-    init : estimator, "zero" or None, default=None
-        Classifier with ``predict_proba`` giving :math:`F_0` (as log-odds or
-        log-probabilities); None uses the class priors, "zero" starts from 0.
-    validation_fraction : float in (0, 1), default=0.1
-        Fraction held out (stratified) for early stopping; only used if
-        ``n_iter_no_change`` is set.
-    n_iter_no_change : int, default=None
-        Early-stopping patience, as in :class:`GradientBoostingRegressor`.
-    tol : float, default=1e-4
-        Minimum improvement for early stopping.
-    random_state : int, RandomState instance or None, default=None
-        Seeds the subsampling, the validation split and the bases.
-    verbose : int, default=0
-        Print the training loss after every stage if > 0.
-
-    Attributes
-    ----------
-    estimator_ : estimator
-        The validated, unfitted base estimator.
-    estimators_ : ndarray of shape (n_estimators_, K), dtype=object
-        The fitted base learners; K is 1 for binary problems, else
-        ``n_classes_``.
-    step_sizes_ : ndarray of shape (n_estimators_, K)
-        The line-search steps (before shrinkage); 1 for tree bases.
-    init_ : estimator or "zero"
-        The fitted init estimator.
-    classes_ : ndarray of shape (n_classes,)
-        Class labels.
-    n_classes_ : int
-        Number of classes.
-    n_estimators_ : int
-        Number of stages actually fit.
-    train_score_ : ndarray of shape (n_estimators_,)
-        Mean log-loss on the in-bag training rows after each stage.
-    validation_score_ : ndarray of shape (n_estimators_,)
-        Mean log-loss on the validation rows; only with early stopping.
-    n_features_in_ : int
-        Number of features seen during ``fit``.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
-        Names of features seen during ``fit`` (only if X had string names).
-
-    See Also
-    --------
-    GradientBoostingRegressor : The regression counterpart.
-    sklearn.ensemble.GradientBoostingClassifier : Tree-only, per-leaf steps.
-
-    References
-    ----------
-    .. [1] J. H. Friedman, "Greedy function approximation: a gradient
-       boosting machine", Annals of Statistics 29(5), 2001.
-    .. [2] J. H. Friedman, "Stochastic gradient boosting", Computational
-       Statistics & Data Analysis 38(4), 2002.
-
-    Examples
-    --------
-    >>> from sklearn.datasets import load_iris
-    >>> from skoptim.ensemble import GradientBoostingClassifier
-    >>> X, y = load_iris(return_X_y=True)
-    >>> clf = GradientBoostingClassifier(n_estimators=10, random_state=0)
-    >>> clf.fit(X, y).estimators_.shape
-    (10, 3)
-    """
-
-    _parameter_constraints: dict = {
-        **_BaseGradientBoosting._parameter_constraints,
-        "loss": [StrOptions({"log_loss"})],
-    }
-
-    def __init__(
-        self,
-        estimator=None,
-        *,
-        loss="log_loss",
-        learning_rate=0.1,
-        n_estimators=100,
-        subsample=1.0,
-        init=None,
-        validation_fraction=0.1,
-        n_iter_no_change=None,
-        tol=1e-4,
-        random_state=None,
-        verbose=0,
-    ):
-        super().__init__(
-            estimator=estimator,
-            loss=loss,
-            learning_rate=learning_rate,
-            n_estimators=n_estimators,
-            subsample=subsample,
-            init=init,
-            validation_fraction=validation_fraction,
-            n_iter_no_change=n_iter_no_change,
-            tol=tol,
-            random_state=random_state,
-            verbose=verbose,
-        )
-
-    def _encode_y(self, y):
-        check_classification_targets(y)
-        encoder = LabelEncoder()
-        encoded = encoder.fit_transform(y)
-        self.classes_ = encoder.classes_
-        self.n_classes_ = len(self.classes_)
-        if self.n_classes_ < 2:
-            raise ValueError(
-                "GradientBoostingClassifier needs samples of at least 2 classes "
-                f"in the data, but the data contains only one class: "
-                f"{self.classes_[0]!r}."
-            )
-        return encoded.astype(np.float64)
-
-    def _make_loss(self):
-        if self.n_classes_ == 2:
-            return _BinomialLogLoss()
-        return _MultinomialLogLoss(self.n_classes_)
-
-    def _default_init(self):
-        return DummyClassifier(strategy="prior")
-
-    def _raw_from_init(self, X):
-        K = 1 if self.n_classes_ == 2 else self.n_classes_
-        if isinstance(self.init_, str):
-            return np.zeros((X.shape[0], K))
-        if not hasattr(self.init_, "predict_proba"):
-            raise ValueError(
-                f"The init estimator {type(self.init_).__name__} has no "
-                "predict_proba; GradientBoostingClassifier needs class "
-                "probabilities to start from. Use a probabilistic classifier, "
-                "init=None or init='zero'."
-            )
-        proba = np.clip(self.init_.predict_proba(X), _EPS, 1 - _EPS)
-        if K == 1:
-            return np.log(proba[:, 1] / proba[:, 0]).reshape(-1, 1)
-        return np.log(proba)
-
-    def decision_function(self, X: ArrayLike) -> np.ndarray:
-        """Raw boosted scores.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Input samples.
-
-        Returns
-        -------
-        score : ndarray of shape (n_samples,) or (n_samples, n_classes)
-            Log-odds of ``classes_[1]`` for binary problems, otherwise the
-            class scores :math:`F_k`.
-        """
-        raw = self._raw_predict(X)
-        return raw[:, 0] if raw.shape[1] == 1 else raw
-
-    def _proba_from_raw(self, raw):
-        if raw.shape[1] == 1:
-            p1 = expit(raw[:, 0])
-            return np.column_stack([1.0 - p1, p1])
-        return np.exp(raw - logsumexp(raw, axis=1, keepdims=True))
-
-    def predict_proba(self, X: ArrayLike) -> np.ndarray:
-        """Class probabilities.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Input samples.
-
-        Returns
-        -------
-        proba : ndarray of shape (n_samples, n_classes)
-            Columns in ``classes_`` order.
-        """
-        return self._proba_from_raw(self._raw_predict(X))
-
-    def predict_log_proba(self, X: ArrayLike) -> np.ndarray:
-        """Logarithm of :meth:`predict_proba`.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Input samples.
-
-        Returns
-        -------
-        log_proba : ndarray of shape (n_samples, n_classes)
-        """
-        return np.log(self.predict_proba(X))
-
-    def predict(self, X: ArrayLike) -> np.ndarray:
-        """Predict class labels.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Input samples.
-
-        Returns
-        -------
-        y : ndarray of shape (n_samples,)
-        """
-        proba = self.predict_proba(X)
-        return self.classes_[proba.argmax(axis=1)]
-
-    def staged_decision_function(self, X: ArrayLike) -> Iterator[np.ndarray]:
-        """Raw scores after each stage.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Input samples.
-
-        Yields
-        ------
-        score : ndarray of shape (n_samples,) or (n_samples, n_classes)
-        """
-        for raw in self._staged_raw(X):
-            yield raw[:, 0] if raw.shape[1] == 1 else raw
-
-    def staged_predict_proba(self, X: ArrayLike) -> Iterator[np.ndarray]:
-        """Class probabilities after each stage.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Input samples.
-
-        Yields
-        ------
-        proba : ndarray of shape (n_samples, n_classes)
-        """
-        for raw in self._staged_raw(X):
-            yield self._proba_from_raw(raw)
-
-    def staged_predict(self, X: ArrayLike) -> Iterator[np.ndarray]:
-        """Class labels after each stage.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Input samples.
-
-        Yields
-        ------
-        y : ndarray of shape (n_samples,)
-            The last equals :meth:`predict`.
-        """
-        for raw in self._staged_raw(X):
-            yield self.classes_[self._proba_from_raw(raw).argmax(axis=1)]

@@ -24,9 +24,18 @@ from sklearn.utils import _safe_indexing, get_tags
 from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.validation import _num_samples, has_fit_parameter
 
+from skoptim.ensemble._weight_boosting_api import (
+    _AdaBoostClassifierAPI,
+    _AdaBoostRegressorAPI,
+)
+
 __all__ = ["AdaBoostClassifier", "AdaBoostRegressor"]
 
 _BOOST_BY = ["auto", "reweighting", "resampling"]
+
+
+# Redraws of a weighted resample that came out with a single class.
+_MAX_REDRAWS = 100
 
 
 def _weighted_bootstrap(X, y, sample_weight, random_state):
@@ -37,7 +46,38 @@ def _weighted_bootstrap(X, y, sample_weight, random_state):
     return _safe_indexing(X, idx), _safe_indexing(y, idx)
 
 
-class AdaBoostClassifier(_SkAdaBoostClassifier):
+def _two_class_bootstrap(ensemble, iboost, X, y, sample_weight, random_state):
+    """Weighted bootstrap for a classifier, redrawn while it holds one class.
+
+    A classifier cannot be fit on a single class, but a weighted resample
+    of a problem with a rare class often holds only the majority class. When
+    the rows of positive weight hold at least two classes, such a draw is
+    redrawn (from the same random stream, so the fit stays reproducible) up
+    to ``_MAX_REDRAWS`` times; the draws that already hold two classes are
+    exactly the ones the plain bootstrap makes.
+    """
+    y = np.asarray(y)
+    classes_with_weight = np.unique(y[sample_weight > 0])
+    for _ in range(_MAX_REDRAWS if len(classes_with_weight) > 1 else 1):
+        X_boot, y_boot = _weighted_bootstrap(X, y, sample_weight, random_state)
+        if len(np.unique(y_boot)) > 1:
+            return X_boot, y_boot
+    if len(classes_with_weight) < 2:
+        return X_boot, y_boot  # the base decides whether one class is fine
+    share = sample_weight[y == y_boot[0]].sum() / sample_weight.sum()
+    raise ValueError(
+        f"Round {iboost + 1} of {type(ensemble).__name__}(boost_by='resampling'): "
+        f"{_MAX_REDRAWS} weighted resamples of the {len(y)} rows in a row held "
+        f"only class {y_boot[0]!r}, which has {share:.4g} of the boosting weight. "
+        "Each round fits the base on rows drawn with probability proportional "
+        "to the weights, and a base classifier needs at least 2 classes. Use "
+        "fewer rounds or a smaller learning_rate, more rows of the rare "
+        "classes, or a base that accepts sample_weight with "
+        "boost_by='reweighting'."
+    )
+
+
+class AdaBoostClassifier(_AdaBoostClassifierAPI, _SkAdaBoostClassifier):
     r"""AdaBoost-SAMME classifier that can boost any classifier.
 
     Multi-class AdaBoost by the SAMME algorithm (Zhu, Zou, Rosset & Hastie
@@ -126,6 +166,21 @@ class AdaBoostClassifier(_SkAdaBoostClassifier):
     (:math:`\mathrm{err}_1 \ge 1 - 1/K`) raises a ``ValueError``: boosting
     cannot start from it.
 
+    **Resampling a problem with a rare class.** A weighted resample of
+    :math:`n` rows misses a class of total weight :math:`q` with probability
+    :math:`(1-q)^n` (5% for 3 positives among 60 rows), and most classifiers
+    cannot be fit on a single class. When the rows of positive weight hold at
+    least two classes, a resample that holds only one is therefore redrawn,
+    from the same random stream, up to 100 times; resamples that hold two
+    classes are exactly those of the plain weighted bootstrap, so a fit that
+    needed no redraw is unchanged. If all redraws hold one class (nearly all
+    the weight on one class), ``fit`` stops with a ``ValueError`` that says
+    so. A member that saw only some of the classes still votes with its
+    labels, so the aggregation needs no alignment. With
+    ``boost_by="reweighting"``, a libsvm base (:class:`~sklearn.svm.SVC`)
+    and a class whose rows all weigh 0 are refused: libsvm drops such a
+    class and then returns shifted labels.
+
     References
     ----------
     .. [1] J. Zhu, H. Zou, S. Rosset, T. Hastie, "Multi-class AdaBoost",
@@ -186,12 +241,18 @@ class AdaBoostClassifier(_SkAdaBoostClassifier):
 
     def _boost(self, iboost, X, y, sample_weight, random_state):
         if self.boost_by_ == "reweighting":
+            if iboost == 0 and hasattr(type(self.estimator_), "n_support_"):
+                _, codes = np.unique(y, return_inverse=True)
+                if np.any(np.bincount(codes, weights=sample_weight) <= 0):
+                    raise ValueError(_LIBSVM_ZERO_CLASS.format(self.estimator_))
             try:
-                return super()._boost(iboost, X, y, sample_weight, random_state)
+                result = super()._boost(iboost, X, y, sample_weight, random_state)
             except ValueError as exc:
                 if "worse than random" in str(exc) and not self.estimators_:
                     raise ValueError(_worse_than_chance_message(self)) from exc
                 raise
+            _refuse_libsvm_missing_classes(self.estimators_[-1])
+            return result
         return self._boost_resampling(iboost, X, y, sample_weight, random_state)
 
     def _boost_resampling(self, iboost, X, y, sample_weight, random_state):
@@ -200,8 +261,21 @@ class AdaBoostClassifier(_SkAdaBoostClassifier):
             self.classes_ = np.unique(y)
             self.n_classes_ = len(self.classes_)
         estimator = self._make_estimator(random_state=random_state)
-        X_boot, y_boot = _weighted_bootstrap(X, y, sample_weight, random_state)
-        estimator.fit(X_boot, y_boot)
+        X_boot, y_boot = _two_class_bootstrap(
+            self, iboost, X, y, sample_weight, random_state
+        )
+        try:
+            estimator.fit(X_boot, y_boot)
+        except ValueError as exc:
+            if len(np.unique(y_boot)) > 1:
+                raise
+            raise ValueError(
+                f"The base {type(estimator).__name__} could not be fit on the "
+                f"weighted resample of round {iboost + 1}, which holds a single "
+                "class because only that class has positive sample_weight. "
+                "Give the other classes positive weight, or use a base that "
+                "fits on one class."
+            ) from exc
         incorrect = estimator.predict(X) != y
         estimator_error = np.mean(np.average(incorrect, weights=sample_weight, axis=0))
         if estimator_error <= 0:
@@ -226,7 +300,7 @@ class AdaBoostClassifier(_SkAdaBoostClassifier):
         return sample_weight, estimator_weight, estimator_error
 
 
-class AdaBoostRegressor(_SkAdaBoostRegressor):
+class AdaBoostRegressor(_AdaBoostRegressorAPI, _SkAdaBoostRegressor):
     r"""AdaBoost.R2 regressor, by resampling (default) or by reweighting.
 
     AdaBoost.R2 (Drucker 1997). Round :math:`m` fits a regressor :math:`f_m`,
@@ -399,6 +473,29 @@ class AdaBoostRegressor(_SkAdaBoostRegressor):
                 beta, (1.0 - masked_error_vector) * self.learning_rate
             )
         return sample_weight, estimator_weight, estimator_error
+
+
+def _refuse_libsvm_missing_classes(estimator):
+    """Refuse a libsvm member fit with a class whose rows all weigh 0.
+
+    libsvm (SVC, NuSVC) drops zero-weight rows: a class that keeps only such
+    rows is still listed in ``classes_`` but its predictions are shifted to
+    the wrong labels, which boosting would silently aggregate.
+    """
+    n_support = getattr(estimator, "n_support_", None)
+    classes = getattr(estimator, "classes_", None)
+    if n_support is None or classes is None or np.ndim(n_support) != 1:
+        return
+    if len(n_support) < len(classes):
+        raise ValueError(_LIBSVM_ZERO_CLASS.format(estimator))
+
+
+_LIBSVM_ZERO_CLASS = (
+    "{0.__class__.__name__} would be fit with a class whose rows all have "
+    "sample_weight 0; libsvm then drops that class and returns wrong labels for "
+    "the others. Remove the rows of that class before fitting, give them "
+    "positive weight, or use boost_by='resampling'."
+)
 
 
 def _base_tags_into(tags, base):

@@ -4,8 +4,10 @@ import warnings
 
 import numpy as np
 import pytest
+from sklearn.datasets import make_regression
 from sklearn.ensemble import BaggingRegressor as SkBaggingRegressor
 from sklearn.linear_model import LinearRegression, LogisticRegression, Perceptron
+from sklearn.metrics import r2_score
 from sklearn.neighbors import KNeighborsRegressor
 from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
 from sklearn.utils._param_validation import InvalidParameterError
@@ -271,3 +273,46 @@ def test_interval_arguments_validated(kwargs, match):
     reg = BaggingRegressor(n_estimators=3, random_state=0).fit(X, y)
     with pytest.raises(InvalidParameterError, match=match):
         reg.predict_interval(X, **kwargs)
+
+
+# -- out-of-bag scores: rows never out of bag, multi-output targets ----------
+
+
+def test_oob_score_equals_scikit_learn_when_every_row_is_scored():
+    X, y = make_regression(80, 3, noise=1.0, random_state=0)
+    ours = BaggingRegressor(n_estimators=30, oob_score=True, random_state=0)
+    ref = SkBaggingRegressor(n_estimators=30, oob_score=True, random_state=0)
+    ours.fit(X, y)
+    ref.fit(X, y)
+    assert not np.isnan(ours.oob_prediction_).any()
+    np.testing.assert_allclose(ours.oob_prediction_, ref.oob_prediction_)
+    assert ours.oob_score_ == pytest.approx(ref.oob_score_)
+
+
+def test_oob_rows_never_left_out_are_nan_and_not_scored():
+    # scikit-learn predicts 0 for them and scores that 0
+    X, y = make_regression(50, 3, noise=1.0, random_state=0)
+    with pytest.warns(UserWarning, match="do not have OOB scores"):
+        reg = BaggingRegressor(n_estimators=2, oob_score=True, random_state=0)
+        reg.fit(X, y)
+    missing = np.isnan(reg.oob_prediction_)
+    assert 0 < missing.sum() < 50
+    oob = reg._oob_matrix(50)
+    for i in np.flatnonzero(~missing):
+        members = [b for b in range(2) if oob[b, i]]
+        expected = np.mean(
+            [reg.estimators_[b].predict(X[i : i + 1])[0] for b in members]
+        )
+        assert reg.oob_prediction_[i] == pytest.approx(expected)
+    assert reg.oob_score_ == pytest.approx(
+        r2_score(y[~missing], reg.oob_prediction_[~missing])
+    )
+
+
+def test_oob_score_with_multi_output_targets():
+    # scikit-learn's BaggingRegressor fails here with a broadcast error
+    X, Y = make_regression(60, 3, n_targets=2, noise=1.0, random_state=0)
+    reg = BaggingRegressor(n_estimators=25, oob_score=True, random_state=0).fit(X, Y)
+    assert reg.oob_prediction_.shape == (60, 2)
+    assert reg.oob_score_ == pytest.approx(r2_score(Y, reg.oob_prediction_))
+    assert reg.oob_score_ > 0.5
