@@ -37,7 +37,7 @@ from ..optimizers._base import Optimizer
 from ..regularizers._base import FitContext, Regularizer
 from ..utils._params import same_config
 from ._losses import OUTPUT_ACTIVATION
-from ._network import Network
+from ._network import Network, class_probabilities
 from ._training import TrainingLoopMixin
 
 __all__ = ["MLPClassifier", "MLPRegressor"]
@@ -584,12 +584,12 @@ class BaseMLP(TrainingLoopMixin, BaseEstimator, metaclass=ABCMeta):
                 del self.__dict__[k]
 
     # -- predict --------------------------------------------------------------
-    def _forward(self, X):
+    def _forward(self, X, logits=False):
         check_is_fitted(self, "_network")
         X = self._validate_X(X, reset=False)
         if X.dtype != self._network.dtype:
             X = X.astype(self._network.dtype)
-        return self._network.predict(X)
+        return self._network.predict(X, logits=logits)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -843,21 +843,17 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
 
         For multilabel targets, the independent probability of each label.
         """
-        out = self._forward(X)
-        if self.out_activation_ == "logistic":
-            # expit saturates to exactly 0 or 1 in floating point; keep the
-            # probabilities strictly inside (0, 1) as a distribution should be
-            info = np.finfo(out.dtype)
-            np.clip(out, info.tiny, 1 - info.epsneg, out=out)
-        if self.n_outputs_ == 1 and self._label_binarizer.y_type_ == "binary":
-            p = out.ravel()
-            return np.column_stack([1 - p, p])
-        return out
+        return self._proba(X, log=False)
 
     def predict_log_proba(self, X):
         """Logarithm of :meth:`predict_proba`."""
-        with np.errstate(divide="ignore"):
-            return np.log(self.predict_proba(X))
+        # from the logits: finite even where the probability rounds to 0
+        return self._proba(X, log=True)
+
+    def _proba(self, X, log):
+        z = self._forward(X, logits=True)
+        binary = self.n_outputs_ == 1 and self._label_binarizer.y_type_ == "binary"
+        return class_probabilities(z, self.out_activation_, binary, log=log)
 
     def predict(self, X):
         """Predicted labels (or label indicator matrix for multilabel)."""
