@@ -596,6 +596,32 @@ class BaseMLP(TrainingLoopMixin, BaseEstimator, metaclass=ABCMeta):
         tags.input_tags.sparse = True
         return tags
 
+    # -- persistence -------------------------------------------------------------
+    def __getstate__(self):
+        """Fitted state as public skoptim objects, numpy arrays and builtins.
+
+        The private network is stored as its flat parameter buffer and a
+        layout dict of builtins; the hook lists, which only point at the
+        regularizers in ``regularizers_``, are rebuilt on loading. So
+        ``skops.io`` asks to trust nothing but the public classes.
+        """
+        state = dict(super().__getstate__())
+        net = state.pop("_network", None)
+        if net is not None:
+            state["_network_params"] = net.params
+            state["_network_layout"] = net.layout()
+        state.pop("_hook_lists", None)
+        return state
+
+    def __setstate__(self, state):
+        state = dict(state)
+        params = state.pop("_network_params", None)
+        layout = state.pop("_network_layout", None)
+        super().__setstate__(state)
+        if layout is not None:
+            self._network = Network.from_layout(layout, params)
+            self._register_hooks(self.regularizers_)
+
 
 class MLPClassifier(ClassifierMixin, BaseMLP):
     r"""Multilayer perceptron classifier with a pluggable optimizer.

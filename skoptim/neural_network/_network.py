@@ -139,6 +139,60 @@ class Network:
         self._build(params)
         self.hooks = hooks
 
+    def layout(self) -> dict:
+        """The network's structure as builtins (persistence).
+
+        With the flat ``params`` buffer this is all a fitted network is;
+        :meth:`from_layout` rebuilds the network (views, buffers) from both.
+        Hooks are not part of it: the estimator re-registers them.
+        """
+        return {
+            "layer_sizes": list(self.layer_sizes),
+            "activation": str(self.activation),
+            "out_activation": str(self.out_activation),
+            "loss": str(self.loss),
+            "dtype": self.dtype.name,
+            "extra_blocks": [[n, s] for n, s in self.extra_blocks],
+            "huber_delta": self.huber_delta,
+        }
+
+    @classmethod
+    def from_layout(cls, layout: dict, params: np.ndarray) -> Network:
+        """A network of ``layout`` (see :meth:`layout`) on the buffer ``params``.
+
+        ``params`` becomes the network's buffer (no copy, so ``coefs`` and
+        ``intercepts`` are views of the array passed in) unless it is
+        read-only or not a contiguous 1-D array of the layout's dtype.
+
+        Raises
+        ------
+        ValueError
+            If ``params`` does not have the layout's number of parameters.
+        """
+        net = cls(
+            layout["layer_sizes"],
+            layout["activation"],
+            layout["out_activation"],
+            layout["loss"],
+            layout["dtype"],
+            extra_blocks=layout["extra_blocks"],
+            huber_delta=layout["huber_delta"],
+        )
+        params = np.asarray(params)
+        if params.shape != (net.n_params,):
+            raise ValueError(
+                f"The parameter buffer has shape {params.shape}; a network with "
+                f"layer sizes {net.layer_sizes} needs ({net.n_params},)."
+            )
+        if (
+            params.dtype != net.dtype
+            or not params.flags.c_contiguous
+            or not params.flags.writeable
+        ):
+            params = np.array(params, dtype=net.dtype)
+        net._build(params)
+        return net
+
     @property
     def n_layers(self) -> int:
         return len(self.layer_sizes)
