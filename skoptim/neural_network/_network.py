@@ -234,6 +234,10 @@ class Network:
                 # matrix-vector product
                 "work": np.empty((batch_size, sizes[-1]), dt),
                 "ones_k": np.ones(sizes[-1], dt),
+                # ReLU at predict time as maximum(Z, zeros row): numpy's
+                # maximum against a broadcast row is about three times
+                # faster than against the scalar 0, for the same values
+                "zeros": np.zeros(max(sizes[1:]), dt),
             }
             if training:
                 ws["D"] = [None] + [np.empty((batch_size, s), dt) for s in sizes[1:]]
@@ -311,6 +315,9 @@ class Network:
         else:
             pre = post = deriv = fused = None
             eval_hooks = self.eval_hooks
+            if self.activation == "relu":
+                zeros = ws["zeros"]
+                act = lambda Z: np.maximum(Z, zeros[: Z.shape[1]], out=Z)  # noqa: E731
         coefs, intercepts = self.coefs, self.intercepts
         inp = X
         for i in range(last + 1):
