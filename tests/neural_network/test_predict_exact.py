@@ -279,3 +279,46 @@ def test_chunked_predict_equals_one_chunk():
     whole = net.predict(X, chunk_size=300)
     for chunk in (1, 7, 64, 299):
         np.testing.assert_allclose(net.predict(X, chunk_size=chunk), whole, rtol=1e-12)
+
+
+# -- the training softmax's batch-global shift ---------------------------------
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@settings(max_examples=200, deadline=None)
+@given(
+    rows=st.lists(
+        st.tuples(
+            st.floats(-1e30, 1e30, allow_nan=False),  # the row's offset
+            st.lists(st.floats(-200, 200, allow_nan=False), min_size=2, max_size=5),
+        ),
+        min_size=1,
+        max_size=6,
+    ),
+    k=st.integers(2, 5),
+)
+def test_training_softmax_global_shift_is_the_rowwise_softmax(dtype, rows, k):
+    # softmax_inplace with ``work`` (training) shifts the whole batch by its
+    # global maximum and falls back to the exact row-wise shift when a row's
+    # sum underflows. What it may lose lies below exp(-27) (float32) or
+    # exp(-108) (float64) of a row's largest probability; and exp(z - zmax)
+    # rounds its argument at |z - zmax| (not |z - rowmax|), a relative error
+    # of up to |z - zmax| * eps / 2: at most ~75 ulp in float32, ~375 in
+    # float64, on rows lying below the batch maximum. Never a NaN or inf.
+    from skoptim.neural_network._activations import softmax_inplace
+
+    z = np.array([[off + v for v in (vals * k)[:k]] for off, vals in rows], dtype)
+    assume(np.all(np.isfinite(z)))
+    n = z.shape[0]
+    got = softmax_inplace(
+        z.copy(), np.empty((n, 1), dtype), np.empty((n, k), dtype), np.ones(k, dtype)
+    )
+    zf = z.astype(np.float64)
+    zf -= zf.max(axis=1, keepdims=True)  # exact: the row's own shift
+    exact = np.exp(zf) / np.exp(zf).sum(axis=1, keepdims=True)
+    eps = np.finfo(dtype).eps
+    lost = np.exp(-27.0) if dtype == np.float32 else np.exp(-108.0)
+    assert np.all(np.isfinite(got))
+    shift = np.abs(z.astype(np.float64) - z.max())
+    tol = (8 + shift) * eps * exact + lost
+    assert np.all(np.abs(got - exact) <= tol), (got, exact)
