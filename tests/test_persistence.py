@@ -166,13 +166,19 @@ def _roundtrip(est, how, tmp_path):
     if how == "joblib":
         joblib.dump(est, tmp_path / "model.joblib")
         return joblib.load(tmp_path / "model.joblib")
+    if how == "joblib-mmap":  # read-only memory maps of the arrays
+        joblib.dump(est, tmp_path / "model.joblib")
+        return joblib.load(tmp_path / "model.joblib", mmap_mode="r")
     if how == "deepcopy":
         return copy.deepcopy(est)
     data = skops_io.dumps(est)
     return skops_io.loads(data, trusted=skops_io.get_untrusted_types(data=data))
 
 
-@pytest.mark.parametrize("how", ["pickle", "joblib", "skops", "deepcopy"])
+HOW = ["pickle", "joblib", "joblib-mmap", "skops", "deepcopy"]
+
+
+@pytest.mark.parametrize("how", HOW)
 @pytest.mark.parametrize("name", IDS)
 def test_roundtrip_gives_identical_predictions(name, how, tmp_path):
     est = _fitted(name)
@@ -275,7 +281,7 @@ def _same_training_state(a, b):
     assert a.loss_curve_ == b.loss_curve_
 
 
-@pytest.mark.parametrize("how", ["pickle", "joblib", "skops"])
+@pytest.mark.parametrize("how", ["pickle", "joblib", "joblib-mmap", "skops"])
 def test_partial_fit_after_loading_continues_as_before(how, tmp_path):
     X, y = IRIS
     est = MLPClassifier(

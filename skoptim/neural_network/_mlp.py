@@ -37,7 +37,7 @@ from ..optimizers._base import Optimizer
 from ..regularizers._base import FitContext, Regularizer
 from ..utils._params import same_config
 from ._losses import OUTPUT_ACTIVATION
-from ._network import Network, class_probabilities
+from ._network import Network, class_probabilities, writeable
 from ._training import TrainingLoopMixin
 
 __all__ = ["MLPClassifier", "MLPRegressor"]
@@ -620,6 +620,8 @@ class BaseMLP(TrainingLoopMixin, BaseEstimator, metaclass=ABCMeta):
         super().__setstate__(state)
         if layout is not None:
             self._network = Network.from_layout(layout, params)
+            for name in ("optimizer_state_", "regularizer_state_"):
+                writeable(self.__dict__.get(name))
             self._register_hooks(self.regularizers_)
 
 

@@ -28,7 +28,7 @@ from scipy.special import expit, log_expit
 from ._activations import ACTIVATIONS, DERIVATIVES, FUSED, softmax_inplace
 from ._losses import batch_loss_and_delta
 
-__all__ = ["Network", "class_probabilities"]
+__all__ = ["Network", "class_probabilities", "writeable"]
 
 
 def _is_sparse(X) -> bool:
@@ -430,6 +430,23 @@ class Network:
             )
         self._last_input = None
         return out
+
+
+def writeable(obj):
+    """``obj`` with every read-only array in it (through dicts and lists) copied.
+
+    A model loaded with ``joblib.load(..., mmap_mode="r")`` holds read-only
+    memory maps; training state (optimizer moments, running statistics) must
+    be writeable for ``partial_fit`` and ``warm_start`` to continue.
+    """
+    if isinstance(obj, np.ndarray):
+        return obj if obj.flags.writeable else obj.copy()
+    if isinstance(obj, dict):
+        for k, v in obj.items():
+            obj[k] = writeable(v)
+    elif isinstance(obj, list):
+        obj[:] = [writeable(v) for v in obj]
+    return obj
 
 
 def class_probabilities(z, out_activation: str, binary: bool, log: bool = False):
