@@ -40,7 +40,7 @@ from ..utils._nested import NestedParamsMixin
 from ..utils._params import same_config
 from ._from_sklearn import SKLEARN_PARAM_HINTS
 from ._losses import OUTPUT_ACTIVATION
-from ._network import Network
+from ._network import Network, class_probabilities, writeable
 from ._training import TrainingLoopMixin
 
 __all__ = ["MLPClassifier", "MLPRegressor"]
@@ -506,17 +506,45 @@ class BaseMLP(
                 del self.__dict__[k]
 
     # -- predict --------------------------------------------------------------
-    def _forward(self, X):
+    def _forward(self, X, logits=False):
         check_is_fitted(self, "_network")
         X = self._validate_X(X, reset=False)
         if X.dtype != self._network.dtype:
             X = X.astype(self._network.dtype)
-        return self._network.predict(X)
+        return self._network.predict(X, logits=logits)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.sparse = True
         return tags
+
+    # -- persistence -------------------------------------------------------------
+    def __getstate__(self):
+        """Fitted state as public skoptim objects, numpy arrays and builtins.
+
+        The private network is stored as its flat parameter buffer and a
+        layout dict of builtins; the hook lists, which only point at the
+        regularizers in ``regularizers_``, are rebuilt on loading. So
+        ``skops.io`` asks to trust nothing but the public classes.
+        """
+        state = dict(super().__getstate__())
+        net = state.pop("_network", None)
+        if net is not None:
+            state["_network_params"] = net.params
+            state["_network_layout"] = net.layout()
+        state.pop("_hook_lists", None)
+        return state
+
+    def __setstate__(self, state):
+        state = dict(state)
+        params = state.pop("_network_params", None)
+        layout = state.pop("_network_layout", None)
+        super().__setstate__(state)
+        if layout is not None:
+            self._network = Network.from_layout(layout, params)
+            for name in ("optimizer_state_", "regularizer_state_"):
+                writeable(self.__dict__.get(name))
+            self._register_hooks(self.regularizers_)
 
 
 class MLPClassifier(ClassifierMixin, BaseMLP):
@@ -773,21 +801,17 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
 
         For multilabel targets, the independent probability of each label.
         """
-        out = self._forward(X)
-        if self.out_activation_ == "logistic":
-            # expit saturates to exactly 0 or 1 in floating point; keep the
-            # probabilities strictly inside (0, 1) as a distribution should be
-            info = np.finfo(out.dtype)
-            np.clip(out, info.tiny, 1 - info.epsneg, out=out)
-        if self.n_outputs_ == 1 and self._label_binarizer.y_type_ == "binary":
-            p = out.ravel()
-            return np.column_stack([1 - p, p])
-        return out
+        return self._proba(X, log=False)
 
     def predict_log_proba(self, X):
         """Logarithm of :meth:`predict_proba`."""
-        with np.errstate(divide="ignore"):
-            return np.log(self.predict_proba(X))
+        # from the logits: finite even where the probability rounds to 0
+        return self._proba(X, log=True)
+
+    def _proba(self, X, log):
+        z = self._forward(X, logits=True)
+        binary = self.n_outputs_ == 1 and self._label_binarizer.y_type_ == "binary"
+        return class_probabilities(z, self.out_activation_, binary, log=log)
 
     def predict(self, X):
         """Predicted labels (or label indicator matrix for multilabel)."""
