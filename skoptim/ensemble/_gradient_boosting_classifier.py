@@ -239,8 +239,9 @@ class GradientBoostingClassifier(ClassifierMixin, _BaseGradientBoosting):
 
     def _proba_from_raw(self, raw):
         if raw.shape[1] == 1:
-            p1 = expit(raw[:, 0])
-            return np.column_stack([1.0 - p1, p1])
+            # expit(-f), not 1 - expit(f): exact in the tail (f = 40 gives
+            # 4e-18 for class 0, not 0)
+            return np.column_stack([expit(-raw[:, 0]), expit(raw[:, 0])])
         return np.exp(raw - logsumexp(raw, axis=1, keepdims=True))
 
     def predict_proba(self, X: ArrayLike) -> np.ndarray:

@@ -398,3 +398,21 @@ def test_log_proba_is_the_log_softmax_and_stays_finite(n_classes):
     log_proba = clf.predict_log_proba(X)
     assert np.all(np.isfinite(log_proba))
     np.testing.assert_allclose(np.exp(log_proba), clf.predict_proba(X), atol=1e-12)
+
+
+def test_binary_proba_keeps_the_tail_of_the_losing_class():
+    # 1 - expit(f) rounds to 0 once expit(f) rounds to 1 (f > 37); the
+    # probability of class 0 is expit(-f), about 4e-18 at f = 40.
+    X, y = make_classification(200, 5, n_informative=3, random_state=0)
+    clf = GradientBoostingClassifier(
+        n_estimators=20, learning_rate=5.0, random_state=0
+    ).fit(X, y)
+    raw = clf.decision_function(X)
+    proba = clf.predict_proba(X)
+    np.testing.assert_allclose(proba[:, 0], 1.0 / (1.0 + np.exp(raw)), rtol=1e-12)
+    big = (raw > 40) & (raw < 700)  # past ~745 even expit(-f) underflows
+    assert big.any()
+    assert np.all(proba[big, 0] > 0)
+    np.testing.assert_allclose(
+        np.log(proba[big, 0]), clf.predict_log_proba(X)[big, 0], rtol=1e-12
+    )
