@@ -8,7 +8,7 @@ from sklearn.metrics import get_scorer
 
 import skoptim
 
-from ._cv import compute_folds, default_cv, make_cv
+from ._cv import compute_folds, cv_repr, default_cv, make_cv
 from ._data import load_frame, prepare
 from ._errors import UsageError
 from ._names import OPTIMIZERS, REGULARIZERS, make_regularizers, parse_names
@@ -60,7 +60,7 @@ def _header(data, cv, folds, scoring, args) -> list[str]:
     if data.task == "classification":
         extra = f", {data.y.nunique()} classes"
     lines.append(f"task: {data.task} ({data.task_reason}{extra}); scoring: {scoring}")
-    lines.append(f"cv: {args.cv}: {cv!r}, {len(folds)} folds")
+    lines.append(f"cv: {args.cv}: {cv_repr(cv)}, {len(folds)} folds")
     lines += [f"preprocessing: {line}" for line in describe_preprocessing(X, data.task)]
     mlp = "MLPClassifier" if data.task == "classification" else "MLPRegressor"
     lines.append(
@@ -147,7 +147,7 @@ def run_compare(args) -> int:
             "scoring": scoring,
             "cv": {
                 "name": args.cv,
-                "splitter": repr(cv),
+                "splitter": cv_repr(cv),
                 "n_splits": len(folds),
                 "test_sizes": [len(te) for _, te in folds],
                 "train_sizes": [len(tr) for tr, _ in folds],

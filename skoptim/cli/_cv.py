@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-import math
+import sys
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -17,7 +18,14 @@ from skoptim.model_selection import (
 
 from ._errors import UsageError
 
-__all__ = ["make_cv", "compute_folds", "describe_folds", "default_cv"]
+__all__ = [
+    "compute_folds",
+    "cv_repr",
+    "default_cv",
+    "describe_folds",
+    "describe_rows",
+    "make_cv",
+]
 
 
 def default_cv(task: str | None, time_column: str | None) -> str:
@@ -31,13 +39,26 @@ def _time_windows(times: pd.Index, n_splits: int):
     """Equal train/test windows so that ``n_splits`` test windows cover the data.
 
     The first window trains, the next ``n_splits`` test (expanding training
-    windows). Windows are half-open, so the length is rounded up a little to
-    keep the last time stamp inside the last test window.
+    windows). Windows are half-open, so the length is rounded down to a whole
+    day (or second, or the time resolution) and one such tick added, which keeps
+    the last time stamp inside the last test window.
     """
     span = times[-1] - times[0]
-    if isinstance(span, pd.Timedelta):
-        return pd.Timedelta(math.ceil((span.value + 1) / (n_splits + 1)), "ns")
-    return span / (n_splits + 1) * (1 + 1e-9)
+    n = n_splits + 1
+    if not isinstance(span, pd.Timedelta):
+        return span / n * (1 + 1e-9)
+    share = span / n
+    for tick in (pd.Timedelta(days=1), pd.Timedelta(seconds=1)):
+        if share >= n * tick:
+            break
+    else:
+        tick = pd.Timedelta(1, unit=getattr(times, "unit", "ns"))
+    return share.floor(tick) + tick
+
+
+def cv_repr(cv) -> str:
+    """The splitter's repr on one line."""
+    return " ".join(repr(cv).split())
 
 
 def make_cv(
@@ -102,16 +123,22 @@ def compute_folds(cv, X: pd.DataFrame, y, times: pd.Index | None):
     """
     split_X = pd.DataFrame(index=times) if isinstance(cv, TimeWindowSplit) else X
     try:
-        folds = list(cv.split(split_X, y))
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            folds = list(cv.split(split_X, y))
     except ValueError as exc:
         msg = " ".join(str(exc).split())
-        raise UsageError(f"cannot split {X.shape[0]} rows with {cv!r}: {msg}") from exc
+        raise UsageError(
+            f"cannot split {X.shape[0]} rows with {cv_repr(cv)}: {msg}"
+        ) from exc
+    for w in caught:  # e.g. a class with fewer members than folds
+        print(f"warning: {' '.join(str(w.message).split())}", file=sys.stderr)
     if not folds:  # pragma: no cover - the splitters raise instead
-        raise UsageError(f"{cv!r} produced no folds on {X.shape[0]} rows")
+        raise UsageError(f"{cv_repr(cv)} produced no folds on {X.shape[0]} rows")
     for k, (train, test) in enumerate(folds, 1):
         if len(train) == 0 or len(test) == 0:
             raise UsageError(
-                f"fold {k} of {cv!r} has {len(train)} training and {len(test)} "
+                f"fold {k} of {cv_repr(cv)} has {len(train)} training and {len(test)} "
                 f"test rows; the data ({X.shape[0]} rows) is too short"
             )
     return folds

@@ -177,7 +177,7 @@ def plot_scores(results, scoring: str, title: str):
     ax.set_title(title, fontsize=10)
     ax.grid(axis="x", alpha=0.3)
     if ok:
-        ax.legend(loc="best", fontsize=8)
+        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8)
     else:
         ax.text(
             0.5, 0.5, "every configuration failed", ha="center", transform=ax.transAxes
@@ -195,6 +195,8 @@ def plot_folds(folds, n_rows: int, times, title: str):
     ax = fig.add_subplot()
     plot_splits(check_cv(folds), np.zeros((n_rows, 1)), ax=ax)
     ax.set_title(title, fontsize=10)
+    ax.set_yticks(range(len(folds)), [str(k) for k in range(1, len(folds) + 1)])
+    ax.set_ylabel("fold")
     if times is None:
         ax.set_xlabel("row")
     else:

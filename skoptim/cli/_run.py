@@ -52,6 +52,8 @@ def _cross_validate(estimator, X, y, folds, scoring, n_jobs):
     with warnings.catch_warnings():
         # the table's epochs column shows when --max-iter was reached
         warnings.simplefilter("ignore", ConvergenceWarning)
+        # the header says that unseen categories are ignored
+        warnings.filterwarnings("ignore", "Found unknown categories", UserWarning)
         return cross_validate(
             estimator,
             X,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ._cv import compute_folds, describe_folds, describe_rows, make_cv
+from ._cv import compute_folds, cv_repr, describe_folds, describe_rows, make_cv
 from ._data import load_frame, prepare
 from ._report import plot_folds, save_figure
 
@@ -31,7 +31,7 @@ def run_splits(args) -> int:
     folds = compute_folds(cv, data.X, data.y, data.times)
     n = data.X.shape[0]
     print(f"data: {source}: {n} rows, time {describe_rows(range(n), data.times)}")
-    print(f"cv: {name}: {cv!r}, {len(folds)} folds\n")
+    print(f"cv: {name}: {cv_repr(cv)}, {len(folds)} folds\n")
     rows = [("fold", "train", "test")]
     rows += [
         (str(k), tr, te)
