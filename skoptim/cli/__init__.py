@@ -33,7 +33,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     from ._parser import build_parser
 
     parser = build_parser()
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # --help (0) or a usage error already printed (2)
+        return exc.code if isinstance(exc.code, int) else 2
     try:
         if args.command == "compare":
             from ._compare import run_compare

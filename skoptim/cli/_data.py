@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -104,7 +105,9 @@ def _parse_times(col: pd.Series, name: str) -> pd.Index:
         times = col
     else:
         try:
-            times = pd.to_datetime(col)
+            with warnings.catch_warnings():  # "could not infer format": fine
+                warnings.simplefilter("ignore", UserWarning)
+                times = pd.to_datetime(col)
         except (ValueError, TypeError) as exc:
             raise UsageError(
                 f"time column {name!r} holds neither numbers nor dates "
