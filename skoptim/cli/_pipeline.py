@@ -103,7 +103,7 @@ def final_mlp(fitted):
     """The fitted MLP inside a fitted :func:`make_model` estimator."""
     if isinstance(fitted, TransformedTargetRegressor):
         fitted = fitted.regressor_
-    return fitted[-1]
+    return fitted[-1] if isinstance(fitted, Pipeline) else fitted
 
 
 def _columns(cols: list[str]) -> str:

@@ -48,22 +48,34 @@ class Result:
         return float(np.std(self.scores)) if self.scores and not self.error else np.nan
 
 
-def _cross_validate(estimator, X, y, folds, scoring, n_jobs):
-    with warnings.catch_warnings():
+def _cross_validate(estimator, X, y, folds, scoring, n_jobs, warned: set):
+    """``cross_validate`` on ``folds``; new warnings go to stderr as one line each.
+
+    Warnings raised in parallel workers are not seen here.
+    """
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
         # the table's epochs column shows when --max-iter was reached
         warnings.simplefilter("ignore", ConvergenceWarning)
         # the header says that unseen categories are ignored
         warnings.filterwarnings("ignore", "Found unknown categories", UserWarning)
-        return cross_validate(
-            estimator,
-            X,
-            y,
-            cv=folds,
-            scoring=scoring,
-            n_jobs=n_jobs,
-            return_estimator=True,
-            error_score="raise",
-        )
+        try:
+            return cross_validate(
+                estimator,
+                X,
+                y,
+                cv=folds,
+                scoring=scoring,
+                n_jobs=n_jobs,
+                return_estimator=True,
+                error_score="raise",
+            )
+        finally:
+            for w in caught:
+                text = " ".join(str(w.message).split())
+                if text not in warned:
+                    warned.add(text)
+                    print(f"warning: {text}", file=sys.stderr, flush=True)
 
 
 def _record(result: Result, cv_out: dict) -> None:
@@ -91,6 +103,7 @@ def run_all(
     n_folds = len(folds)
     total = len(configs) * n_folds
     results = []
+    warned: set[str] = set()  # each warning message is shown once
     done = 0
 
     def report(res: Result, k: int) -> None:
@@ -114,7 +127,10 @@ def run_all(
             for chunk in chunks:
                 first = len(res.scores)
                 _record(
-                    res, _cross_validate(config.estimator, X, y, chunk, scoring, n_jobs)
+                    res,
+                    _cross_validate(
+                        config.estimator, X, y, chunk, scoring, n_jobs, warned
+                    ),
                 )
                 for k in range(first, len(res.scores)):
                     report(res, k)

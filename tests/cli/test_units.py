@@ -96,3 +96,32 @@ def test_a_failing_configuration_is_reported_and_the_others_run(capsys):
     assert ranked[0] is ok and ranked[1] is bad
     table = format_table(ranked, "accuracy").splitlines()
     assert "failed: FloatingPointError" in table[-1]
+
+
+class _Warns(ClassifierMixin, BaseEstimator):
+    """Warns (over two lines) at every fit, then predicts the first class."""
+
+    def fit(self, X, y):
+        import warnings
+
+        warnings.warn("this setting is odd;\nconsider another", UserWarning)
+        self.classes_ = np.unique(y)
+        self.n_iter_ = 1
+        return self
+
+    def predict(self, X):
+        return np.full(len(X), self.classes_[0])
+
+
+def test_warnings_from_fits_are_one_line_each_and_shown_once(capsys):
+    X = pd.DataFrame({"a": np.arange(12.0)})
+    y = pd.Series(np.arange(12) % 2)
+    folds = list(KFold(3).split(X))
+    configs = [Config("x", "none", _Warns()), Config("y", "none", _Warns())]
+    results = run_all(
+        configs, X, y, folds, scoring="accuracy", n_jobs=1, progress=False
+    )
+    assert [r.scores for r in results] == [[0.5, 0.5, 0.5]] * 2
+    assert capsys.readouterr().err == (
+        "warning: this setting is odd; consider another\n"
+    )
