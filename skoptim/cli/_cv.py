@@ -61,7 +61,22 @@ def cv_repr(cv) -> str:
     return " ".join(repr(cv).split())
 
 
-def make_cv(
+def make_cv(name: str, **kwargs):
+    """The splitter for a ``--cv`` name (see :func:`_make_cv`).
+
+    Raises
+    ------
+    UsageError
+        If the scheme does not fit the task, needs a time column, or refuses
+        its parameters (e.g. ``--n-splits 1`` for k-fold).
+    """
+    try:
+        return _make_cv(name, **kwargs)
+    except ValueError as exc:
+        raise UsageError(f"--cv {name}: {' '.join(str(exc).split())}") from exc
+
+
+def _make_cv(
     name: str,
     *,
     n_splits: int,

@@ -304,3 +304,30 @@ def test_scoring_option(regression_csv):
     )
     assert "scoring: neg_mean_absolute_error" in proc.stdout
     assert float(_table_rows(proc.stdout)[0][3]) < 0
+
+
+def test_parallel_folds_give_the_same_scores(mixed_csv, tmp_path):
+    scores = []
+    for n_jobs in ("1", "2"):
+        out = tmp_path / f"res{n_jobs}.json"
+        proc = run_cli(
+            "compare",
+            mixed_csv,
+            "--target",
+            "label",
+            "--optimizers",
+            "adam",
+            "--max-iter",
+            "3",
+            "--n-splits",
+            "2",
+            "--n-jobs",
+            n_jobs,
+            "--json",
+            out,
+        )
+        assert [
+            PROGRESS.match(line) is not None for line in proc.stderr.splitlines()
+        ] == [True, True]
+        scores.append(json.loads(out.read_text())["results"][0]["fold_scores"])
+    assert scores[0] == scores[1]

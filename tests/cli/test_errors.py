@@ -122,6 +122,23 @@ CASES = {
         ["splits", "{tiny}", "--time-column", "t", "--n-splits", "4"],
         ["cannot split 3 rows"],
     ),
+    "one fold of k-fold": (
+        ["compare", "{mixed}", "--target", "label", "--cv", "kfold", "--n-splits", "1"],
+        ["--cv kfold", "n_splits=2"],
+    ),
+    "splits: one fold of hv-blocked": (
+        [
+            "splits",
+            "{daily}",
+            "--time-column",
+            "date",
+            "--cv",
+            "hv-blocked",
+            "--n-splits",
+            "1",
+        ],
+        ["n_splits must be >= 2"],
+    ),
     "no command": ([], ["compare,splits"]),
 }
 

@@ -125,3 +125,30 @@ def test_warnings_from_fits_are_one_line_each_and_shown_once(capsys):
     assert capsys.readouterr().err == (
         "warning: this setting is odd; consider another\n"
     )
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_dtype_reaches_the_mlp(dtype):
+    from skoptim.cli._pipeline import final_mlp, make_model
+
+    X = pd.DataFrame({"a": np.arange(10.0), "c": list("xyxyxyxyxy")})
+    y = pd.Series(np.arange(10) % 2)
+    model = make_model(
+        X,
+        "classification",
+        optimizer="adam",
+        regularizers=None,
+        hidden=(3,),
+        max_iter=2,
+        batch_size="auto",
+        dtype=dtype,
+        random_state=0,
+    )
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model.fit(X, y)
+    mlp = final_mlp(model)
+    assert mlp.coefs_[0].dtype == np.dtype(dtype)
+    assert mlp.coefs_[0].shape == (3, 3)  # a, and c one-hot encoded in two columns
