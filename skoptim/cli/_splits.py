@@ -30,7 +30,8 @@ def run_splits(args) -> int:
     )
     folds = compute_folds(cv, data.X, data.y, data.times)
     n = data.X.shape[0]
-    print(f"data: {source}: {n} rows, time {describe_rows(range(n), data.times)}")
+    span = describe_rows(range(n), data.times).rsplit(" (", 1)[0]
+    print(f"data: {source}: {n} rows, {data.time_column} {span}")
     print(f"cv: {name}: {cv_repr(cv)}, {len(folds)} folds\n")
     rows = [("fold", "train", "test")]
     rows += [

@@ -30,7 +30,7 @@ def test_splits_prints_time_ranges(daily_csv):
         "--gap",
         "2",
     )
-    assert "60 rows, time 2024-01-01..2024-02-29 (60 rows)" in proc.stdout
+    assert "daily.csv: 60 rows, date 2024-01-01..2024-02-29\n" in proc.stdout
     assert "BlockedKFold(gap_after=2, gap_before=2, n_splits=3)" in proc.stdout
     # blocks of 20 days; 2 days left out on each side of the test block
     assert _folds(proc.stdout) == [
