@@ -14,6 +14,7 @@ from ._errors import UsageError
 from ._names import OPTIMIZERS, REGULARIZERS, make_regularizers, parse_names
 from ._pipeline import describe_preprocessing, make_model
 from ._report import (
+    check_outputs,
     format_table,
     plot_scores,
     results_document,
@@ -102,6 +103,7 @@ def run_compare(args) -> int:
         For any problem with the input (printed as one line, exit code 2).
     """
     _check_source(args)
+    check_outputs(args.json, args.plot)
     frame, source = load_frame(args.data, args.dataset)
     target = args.target if args.dataset is None else "target"
     data = prepare(frame, source, target, args.task, args.time_column)

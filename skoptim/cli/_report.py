@@ -4,13 +4,21 @@ from __future__ import annotations
 
 import json
 import math
+from pathlib import Path
 
 import numpy as np
 
 from ._cv import describe_rows
 from ._errors import UsageError
 
-__all__ = ["sort_results", "format_table", "write_json", "plot_scores", "save_figure"]
+__all__ = [
+    "check_outputs",
+    "sort_results",
+    "format_table",
+    "write_json",
+    "plot_scores",
+    "save_figure",
+]
 
 
 def sort_results(results):
@@ -120,7 +128,28 @@ def write_json(path: str, document: dict) -> None:
         raise UsageError(f"cannot write --json file {path!r}: {exc.strerror}") from exc
 
 
-def _figure(height: float):
+def check_outputs(json_path: str | None, plot_path: str | None) -> None:
+    """Refuse output paths that cannot be written before any work is done.
+
+    Raises
+    ------
+    UsageError
+        If the folder of an output file does not exist, or ``--plot`` is given
+        and matplotlib is missing.
+    """
+    for option, path in (("--json", json_path), ("--plot", plot_path)):
+        if path is None:
+            continue
+        folder = Path(path).expanduser().parent
+        if not folder.is_dir():
+            raise UsageError(
+                f"{option} {path!r}: folder {str(folder)!r} does not exist"
+            )
+    if plot_path is not None:
+        _figure_class()
+
+
+def _figure_class():
     try:
         from matplotlib.figure import Figure
     except ImportError as exc:
@@ -128,7 +157,11 @@ def _figure(height: float):
             "--plot needs matplotlib: pip install matplotlib "
             "(or pip install 'skoptim[plots]')"
         ) from exc
-    return Figure(figsize=(8, height), layout="constrained")
+    return Figure
+
+
+def _figure(height: float):
+    return _figure_class()(figsize=(8, height), layout="constrained")
 
 
 def save_figure(fig, path: str) -> None:

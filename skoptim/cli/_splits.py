@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ._cv import compute_folds, cv_repr, describe_folds, describe_rows, make_cv
 from ._data import load_frame, prepare
-from ._report import plot_folds, save_figure
+from ._report import check_outputs, plot_folds, save_figure
 
 __all__ = ["run_splits"]
 
@@ -17,6 +17,7 @@ def run_splits(args) -> int:
     UsageError
         For any problem with the input (printed as one line, exit code 2).
     """
+    check_outputs(None, args.plot)
     frame, source = load_frame(args.data, None)
     data = prepare(frame, source, args.target, "auto", args.time_column)
     name = args.cv or "blocked"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import signal
+import sys
 from types import SimpleNamespace
 
 import pandas as pd
@@ -139,6 +140,14 @@ CASES = {
         ],
         ["n_splits must be >= 2"],
     ),
+    "json in a missing folder": (
+        ["compare", "{mixed}", "--target", "label", "--json", "{dir}/no/r.json"],
+        ["--json", "does not exist"],
+    ),
+    "plot in a missing folder": (
+        ["splits", "{daily}", "--time-column", "date", "--plot", "{dir}/no/f.png"],
+        ["--plot", "does not exist"],
+    ),
     "no command": ([], ["compare,splits"]),
 }
 
@@ -234,3 +243,24 @@ def test_ctrl_c_stops_cleanly(regression_csv):
     assert proc.returncode == 130
     assert "Traceback" not in err
     assert err.splitlines()[-1] == "skoptim compare: interrupted"
+
+
+def test_plot_without_matplotlib_names_the_extra(paths, capsys, monkeypatch):
+    monkeypatch.setitem(sys.modules, "matplotlib", None)  # import fails
+    monkeypatch.setitem(sys.modules, "matplotlib.figure", None)
+    code = main(
+        [
+            "compare",
+            str(paths["mixed"]),
+            "--target",
+            "label",
+            "--plot",
+            str(paths["dir"] / "p.png"),
+        ]
+    )
+    captured = capsys.readouterr()
+    _assert_usage_error(
+        SimpleNamespace(returncode=code, stdout=captured.out, stderr=captured.err),
+        "matplotlib",
+        "skoptim[plots]",
+    )
