@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.model_selection import KFold
 
@@ -152,3 +154,37 @@ def test_dtype_reaches_the_mlp(dtype):
     mlp = final_mlp(model)
     assert mlp.coefs_[0].dtype == np.dtype(dtype)
     assert mlp.coefs_[0].shape == (3, 3)  # a, and c one-hot encoded in two columns
+
+
+@given(st.sets(st.integers(0, 60), min_size=1))
+def test_row_runs_cover_exactly_the_rows(rows):
+    from skoptim.cli._cv import _runs
+
+    runs = _runs(np.array(sorted(rows)))
+    covered = [i for a, b in runs for i in range(a, b + 1)]
+    assert covered == sorted(rows)
+    # maximal runs: consecutive runs are separated by at least one missing row
+    assert all(b + 1 < a2 for (_, b), (a2, _) in zip(runs, runs[1:], strict=False))
+
+
+@settings(deadline=None, max_examples=40)
+@given(
+    n_splits=st.integers(1, 8),
+    n_days=st.integers(2, 400),
+    freq=st.sampled_from(["D", "h", "7D", "min"]),
+)
+def test_time_window_gives_n_splits_folds_covering_the_end(n_splits, n_days, freq):
+    from skoptim.cli._cv import compute_folds, make_cv
+
+    assume(n_days >= 2 * (n_splits + 1))
+    times = pd.date_range("2024-01-01", periods=n_days, freq=freq)
+    cv = make_cv(
+        "time-window", n_splits=n_splits, gap=0, times=times, task=None, random_state=0
+    )
+    folds = compute_folds(cv, pd.DataFrame({"x": np.zeros(n_days)}), None, times)
+    assert len(folds) == n_splits
+    assert folds[-1][1][-1] == n_days - 1  # the last time stamp is tested
+    tests = np.concatenate([te for _, te in folds])
+    assert len(np.unique(tests)) == len(tests)  # test windows do not overlap
+    for train, test in folds:
+        assert train.max() < test.min()  # train on the past only
