@@ -79,9 +79,11 @@ def _cross_validate(estimator, X, y, folds, scoring, n_jobs, warned: set):
 
 
 def _record(result: Result, cv_out: dict) -> None:
+    """Append the folds of one ``cross_validate`` call (all lists or none)."""
+    epochs = [int(final_mlp(est).n_iter_) for est in cv_out["estimator"]]
     result.scores.extend(float(s) for s in cv_out["test_score"])
     result.fit_times.extend(float(t) for t in cv_out["fit_time"])
-    result.epochs.extend(int(final_mlp(est).n_iter_) for est in cv_out["estimator"])
+    result.epochs.extend(epochs)
 
 
 def _one_line(exc: BaseException) -> str:
