@@ -18,7 +18,11 @@ from sklearn.metrics import accuracy_score, r2_score
 from sklearn.preprocessing import LabelBinarizer
 from sklearn.utils import check_random_state
 from sklearn.utils._available_if import available_if
-from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils._param_validation import (
+    Interval,
+    InvalidParameterError,
+    StrOptions,
+)
 from sklearn.utils.multiclass import (
     check_classification_targets,
     type_of_target,
@@ -38,7 +42,7 @@ from ..regularizers._base import FitContext, Regularizer
 from ..utils._params import same_config
 from ._losses import OUTPUT_ACTIVATION
 from ._network import Network
-from ._training import TrainingLoopMixin
+from ._training import TrainingLoopMixin, carry_optimizer_state
 
 __all__ = ["MLPClassifier", "MLPRegressor"]
 
@@ -87,6 +91,20 @@ def _regularizer_names(regs) -> dict:
     return names
 
 
+def _checked_sample_weight(sample_weight, X, dtype, name):
+    """Validated weights: finite, non-negative, at least one positive."""
+    sw = _check_sample_weight(sample_weight, X, dtype=dtype)
+    if np.any(sw < 0):
+        raise ValueError(
+            f"{name} must be non-negative; got {int(np.sum(sw < 0))} negative "
+            "entries. A row of weight 0 counts as absent; negative weights are "
+            "not supported."
+        )
+    if not np.any(sw > 0):
+        raise ValueError(f"{name} must have at least one positive entry.")
+    return sw
+
+
 def _stochastic_optimizer(est) -> bool:
     """partial_fit exists only for optimizers that take single steps."""
     opt = est.optimizer
@@ -117,6 +135,7 @@ class BaseMLP(TrainingLoopMixin, BaseEstimator, metaclass=ABCMeta):
         "random_state": ["random_state"],
         "warm_start": ["boolean"],
         "verbose": ["verbose"],
+        "dtype": [StrOptions({"float32", "float64"}), None],
     }
 
     @abstractmethod
@@ -135,6 +154,7 @@ class BaseMLP(TrainingLoopMixin, BaseEstimator, metaclass=ABCMeta):
         random_state=None,
         warm_start=False,
         verbose=False,
+        dtype=None,
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
@@ -148,6 +168,7 @@ class BaseMLP(TrainingLoopMixin, BaseEstimator, metaclass=ABCMeta):
         self.random_state = random_state
         self.warm_start = warm_start
         self.verbose = verbose
+        self.dtype = dtype
 
     # -- hooks the subclasses provide ------------------------------------------
     @abstractmethod
@@ -293,28 +314,66 @@ class BaseMLP(TrainingLoopMixin, BaseEstimator, metaclass=ABCMeta):
                 )
         return opt, regs
 
-    def _validate_X(self, X, *, reset: bool):
+    def _validate_X(self, X, *, reset: bool, dtype=None):
+        """Validate X and cast it to ``dtype`` (the model's, once fitted)."""
+        if dtype is None:
+            if not reset and "_network" in self.__dict__:
+                dtype = self._network.dtype
+            elif self.dtype is not None:
+                dtype = np.dtype(self.dtype)
+            else:
+                dtype = _DTYPES
         X = validate_data(
-            self, X, accept_sparse=["csr", "csc"], dtype=_DTYPES, reset=reset
+            self, X, accept_sparse=["csr", "csc"], dtype=dtype, reset=reset
         )
         if sp.issparse(X) and X.format != "csr":
             X = X.tocsr()
         return X
 
+    def _check_optimizer_is_instance(self):
+        opt = self.optimizer
+        if isinstance(opt, type) and issubclass(opt, Optimizer):
+            raise InvalidParameterError(
+                f"optimizer={opt.__name__} is the class; pass an instance: "
+                f"optimizer={opt.__name__}() (or with settings, e.g. "
+                f"optimizer={opt.__name__}(learning_rate=...))."
+            )
+
     # -- fit ------------------------------------------------------------------
-    def fit(self, X, y, sample_weight=None, *, validation_data=None, **fit_params):
+    def fit(self, X, y, sample_weight=None, *, validation_data=None):
         """Fit the network to (X, y) for up to ``max_iter`` epochs.
+
+        Training stops at the first of: ``max_iter`` epochs (a
+        ``ConvergenceWarning``), the ``tol`` rule, a regularizer's decision
+        (:class:`~skoptim.regularizers.EarlyStopping`), or, for L-BFGS, its
+        own convergence test or a failed line search (a
+        ``ConvergenceWarning``). The fitted attribute ``stop_reason_`` says
+        which. It raises :class:`~skoptim.DivergenceError` as soon as the
+        loss or the parameters become non-finite, the forward pass
+        overflows (non-finite outputs on the validation set), or the epoch
+        loss explodes: for the squared error, Huber and Poisson losses, its
+        excess over the lowest reachable loss grows beyond 100 times that of
+        a data-free prediction (all-zero output; 1 for Poisson) or of the
+        call's first batch before any step, whichever is larger; for the
+        log losses, beyond the largest of half their clipping bound
+        (:math:`-\\log\\varepsilon` per output: confidently wrong on about
+        half the samples), 5 times the loss of uniform probabilities and
+        twice the first batch's loss (see :class:`~skoptim.DivergenceError`).
 
         Parameters
         ----------
         X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Inputs. float32 data trains in float32; anything else in float64.
-            Sparse CSR/CSC input is used batch by batch, never densified whole.
+            Inputs. With ``dtype=None``, float32 data trains in float32 and
+            anything else in float64; otherwise in ``dtype``. A
+            warm-started fit casts to the fitted model's dtype. Sparse
+            CSR/CSC input is used batch by batch, never densified whole.
         y : array-like of shape (n_samples,) or (n_samples, n_outputs)
             Targets (labels, a label-indicator matrix for multilabel, or
             real values).
         sample_weight : array-like of shape (n_samples,), default=None
-            Per-sample weights; each batch loss is the weighted mean.
+            Non-negative per-sample weights; each batch loss is the weighted
+            mean. A row of weight 0 is the same as a missing row: a batch
+            whose rows all have weight 0 makes no step.
         validation_data : tuple, default=None
             ``(X_val, y_val)`` or ``(X_val, y_val, sample_weight_val)``: a
             validation set evaluated after every epoch, recorded in
@@ -322,27 +381,39 @@ class BaseMLP(TrainingLoopMixin, BaseEstimator, metaclass=ABCMeta):
             penalties, on the original targets) and ``validation_scores_``
             (the ``score`` metric). :class:`~skoptim.regularizers.EarlyStopping`
             monitors it instead of holding out part of ``X``. Without early
-            stopping it only records the curves (learning-curve plots).
-        **fit_params : dict
-            Passed to the regularizers' hooks as ``ctx.fit_params``.
+            stopping it only records the curves (learning-curve plots). It
+            is cast to the model's dtype.
 
         Returns
         -------
         self : object
+            The fitted estimator.
+
+        Raises
+        ------
+        DivergenceError
+            If training diverges (rule above). After a fit from scratch the
+            estimator is left unfitted; after a warm-started fit it is
+            restored to its state before the call.
+        ValueError
+            If a hyperparameter is invalid (``InvalidParameterError``), X or
+            y are malformed (NaN, wrong shape, fewer than 2 classes,
+            multi-output multiclass targets), X and y differ in length, or
+            ``sample_weight`` has a negative entry or no positive one.
+        TypeError
+            For an unknown keyword argument (e.g. ``sample_weights``), or a
+            regularizer that is not a :mod:`skoptim.regularizers` object.
         """
         return self._fit(
             X,
             y,
             sample_weight,
             incremental=False,
-            fit_params=fit_params,
             validation_data=validation_data,
         )
 
     def _partial_fit(self, X, y, sample_weight=None, classes=None):
-        return self._fit(
-            X, y, sample_weight, incremental=True, classes=classes, fit_params={}
-        )
+        return self._fit(X, y, sample_weight, incremental=True, classes=classes)
 
     def _check_validation_data(self, validation_data, dtype):
         if not isinstance(validation_data, tuple | list) or len(
@@ -353,9 +424,7 @@ class BaseMLP(TrainingLoopMixin, BaseEstimator, metaclass=ABCMeta):
                 f"sample_weight_val); got {type(validation_data).__name__}."
             )
         Xv, yv, *rest = validation_data
-        Xv = self._validate_X(Xv, reset=False)
-        if Xv.dtype != dtype:
-            Xv = Xv.astype(dtype)
+        Xv = self._validate_X(Xv, reset=False, dtype=dtype)
         try:
             yv, Yv = self._encode_targets(yv, reset=False)
         except ValueError as exc:
@@ -367,13 +436,30 @@ class BaseMLP(TrainingLoopMixin, BaseEstimator, metaclass=ABCMeta):
             )
         swv = rest[0] if rest else None
         if swv is not None:
-            swv = _check_sample_weight(swv, Xv, dtype=dtype)
-            if not np.any(swv > 0):
-                raise ValueError(
-                    "validation_data: sample_weight_val must have at least one "
-                    "positive entry."
-                )
+            swv = _checked_sample_weight(swv, Xv, dtype, "sample_weight_val")
         return Xv, yv, np.ascontiguousarray(Yv, dtype=dtype), swv
+
+    def _model_dtype(self, first, incremental):
+        """The dtype of this call, or None to follow X; may turn a warm start
+        into a fresh fit (returns the possibly updated ``first``)."""
+        if first:
+            return (None if self.dtype is None else np.dtype(self.dtype)), first
+        current = self._network.dtype
+        if self.dtype is None or np.dtype(self.dtype) == current:
+            return current, first
+        if incremental:
+            raise ValueError(
+                f"dtype={self.dtype!r} differs from the fitted model's dtype "
+                f"{current}; partial_fit continues the fitted model. Call fit "
+                "to train afresh in the new dtype."
+            )
+        warnings.warn(
+            f"dtype changed to {self.dtype!r} from the fitted model's {current}: "
+            "the warm start is dropped and the network is fitted from scratch.",
+            UserWarning,
+            stacklevel=4,
+        )
+        return np.dtype(self.dtype), True
 
     def _fit(
         self,
@@ -383,9 +469,9 @@ class BaseMLP(TrainingLoopMixin, BaseEstimator, metaclass=ABCMeta):
         *,
         incremental,
         classes=None,
-        fit_params,
         validation_data=None,
     ):
+        self._check_optimizer_is_instance()
         optimizer, regs = self._validate_hyperparameters()
         if incremental and optimizer.full_batch:
             raise ValueError(
@@ -394,7 +480,8 @@ class BaseMLP(TrainingLoopMixin, BaseEstimator, metaclass=ABCMeta):
                 "'adam' or 'sgd', or call fit."
             )
         first = not (incremental or self.warm_start) or "_network" not in self.__dict__
-        X = self._validate_X(X, reset=first)
+        dtype, first = self._model_dtype(first, incremental)
+        X = self._validate_X(X, reset=first, dtype=dtype)
         y, Y = self._encode_targets(y, reset=first, classes=classes)
         if X.shape[0] != Y.shape[0]:
             raise ValueError(
@@ -403,9 +490,9 @@ class BaseMLP(TrainingLoopMixin, BaseEstimator, metaclass=ABCMeta):
         dtype = X.dtype
         Y = np.ascontiguousarray(Y, dtype=dtype)
         if sample_weight is not None:
-            sample_weight = _check_sample_weight(sample_weight, X, dtype=dtype)
-            if not np.any(sample_weight > 0):
-                raise ValueError("sample_weight must have at least one positive entry.")
+            sample_weight = _checked_sample_weight(
+                sample_weight, X, dtype, "sample_weight"
+            )
 
         validation = None
         if validation_data is not None:
@@ -413,15 +500,20 @@ class BaseMLP(TrainingLoopMixin, BaseEstimator, metaclass=ABCMeta):
 
         n_features = X.shape[1]
         layer_sizes = [n_features, *self._hidden_sizes(), Y.shape[1]]
-        if not first and (
-            self._network.layer_sizes != layer_sizes or self._network.dtype != dtype
-        ):
+        if not first and self._network.layer_sizes != layer_sizes:
             if incremental:
                 raise ValueError(
                     f"partial_fit got data that does not fit the network: layer "
-                    f"sizes {layer_sizes} and dtype {dtype} versus "
-                    f"{self._network.layer_sizes} and {self._network.dtype}."
+                    f"sizes {layer_sizes} versus {self._network.layer_sizes}. "
+                    "Call fit to train a network of the new shape."
                 )
+            warnings.warn(
+                f"warm_start=True, but the network's layer sizes changed from "
+                f"{self._network.layer_sizes} to {layer_sizes}: the warm start "
+                "is dropped and the network is fitted from scratch.",
+                UserWarning,
+                stacklevel=3,
+            )
             first = True
         snapshot = None
         if first:
@@ -430,9 +522,16 @@ class BaseMLP(TrainingLoopMixin, BaseEstimator, metaclass=ABCMeta):
         else:
             snapshot = self._snapshot()
             if not same_config(optimizer, self.optimizer_):
+                self.optimizer_state_ = carry_optimizer_state(
+                    self.optimizer_,
+                    self.optimizer_state_,
+                    optimizer,
+                    self._network.params,
+                )
                 self.optimizer_ = optimizer
-                self.optimizer_state_ = optimizer.init(self._network.params)
             self._attach_regularizers(regs)
+        if not incremental:
+            self._no_improvement_count = 0
 
         ctx = FitContext(
             estimator=self,
@@ -445,7 +544,6 @@ class BaseMLP(TrainingLoopMixin, BaseEstimator, metaclass=ABCMeta):
             n_samples=X.shape[0],
             epoch=self.n_iter_,
             state=self.regularizer_state_,
-            fit_params=fit_params,
             incremental=incremental,
             validation=validation,
         )
@@ -558,6 +656,7 @@ class BaseMLP(TrainingLoopMixin, BaseEstimator, metaclass=ABCMeta):
             "regularizers_",
             "validation_loss_curve_",
             "validation_scores_",
+            "stop_reason_",
         )
         snap = {k: copy.deepcopy(self.__dict__[k]) for k in keep if k in self.__dict__}
         snap["params"] = self._network.params.copy()
@@ -739,6 +838,7 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
         random_state=None,
         warm_start=False,
         verbose=False,
+        dtype=None,
     ):
         super().__init__(
             hidden_layer_sizes=hidden_layer_sizes,
@@ -753,6 +853,7 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
             random_state=random_state,
             warm_start=warm_start,
             verbose=verbose,
+            dtype=dtype,
         )
 
     def _loss_name(self):
@@ -769,16 +870,45 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
                 "is None."
             )
         y_type = type_of_target(y, input_name="y")
-        if y_type != "multilabel-indicator":
+        if y_type == "multiclass-multioutput":
+            shape = getattr(y, "shape", None) or np.shape(y)
+            raise ValueError(
+                f"{type(self).__name__} does not support multi-output multiclass "
+                f"targets (y of shape {tuple(shape)} whose columns hold labels "
+                "other than 0/1). It supports one column of labels (binary or "
+                "multiclass) and multilabel 0/1 indicator matrices; for several "
+                "label columns fit one classifier per column, e.g. with "
+                "sklearn.multioutput.MultiOutputClassifier."
+            )
+        multilabel = y_type == "multilabel-indicator"
+        if not multilabel:
             y = column_or_1d(y, warn=True)
         check_classification_targets(y)
         if reset:
             lb = LabelBinarizer()
-            if classes is not None:
+            if multilabel:
+                lb.fit(y)
+                if classes is not None and len(np.asarray(classes)) != len(
+                    lb.classes_
+                ):
+                    raise ValueError(
+                        f"classes={np.asarray(classes).tolist()} names "
+                        f"{len(np.asarray(classes))} labels but the multilabel "
+                        f"indicator y has {len(lb.classes_)} columns; pass one "
+                        "class per column."
+                    )
+            elif classes is not None:
                 lb.fit(classes)
+                unseen = np.setdiff1d(unique_labels(y), lb.classes_)
+                if len(unseen):
+                    raise ValueError(
+                        f"y contains labels {unseen.tolist()} that are not in "
+                        f"classes={lb.classes_.tolist()}; pass every label that "
+                        "will ever appear in classes."
+                    )
             else:
                 lb.fit(y)
-            if y_type != "multilabel-indicator" and len(lb.classes_) < 2:
+            if not multilabel and len(lb.classes_) < 2:
                 raise ValueError(
                     f"{type(self).__name__} needs samples of at least 2 classes in "
                     f"the data, but the data contains only one class: "
@@ -788,13 +918,29 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
             self.classes_ = lb.classes_
         else:
             lb = self._label_binarizer
-            unseen = np.setdiff1d(unique_labels(y), self.classes_)
-            if y_type != "multilabel-indicator" and len(unseen):
+            fitted_multilabel = lb.y_type_ == "multilabel-indicator"
+            if multilabel != fitted_multilabel:
+                kind = {True: "a multilabel indicator", False: "a label vector"}
                 raise ValueError(
-                    f"y contains labels {unseen.tolist()} not seen in the first fit "
-                    f"(classes_={self.classes_.tolist()}); pass all classes with "
-                    "partial_fit(..., classes=...) on the first call."
+                    f"y is {kind[multilabel]} but the model was fitted on "
+                    f"{kind[fitted_multilabel]}; use the same kind of target "
+                    "in every call."
                 )
+            if multilabel:
+                if y.shape[1] != len(self.classes_):
+                    raise ValueError(
+                        f"y has {y.shape[1]} label columns but the model was "
+                        f"fitted on {len(self.classes_)}."
+                    )
+            else:
+                unseen = np.setdiff1d(unique_labels(y), self.classes_)
+                if len(unseen):
+                    raise ValueError(
+                        f"y contains labels {unseen.tolist()} not seen in the "
+                        f"first fit (classes_={self.classes_.tolist()}); pass "
+                        "all classes with partial_fit(..., classes=...) on the "
+                        "first call."
+                    )
         Y = lb.transform(y)
         if sp.issparse(Y):
             Y = Y.toarray()
@@ -945,6 +1091,7 @@ validation_scores_, n_features_in_, feature_names_in_
         random_state=None,
         warm_start=False,
         verbose=False,
+        dtype=None,
     ):
         super().__init__(
             hidden_layer_sizes=hidden_layer_sizes,
@@ -959,6 +1106,7 @@ validation_scores_, n_features_in_, feature_names_in_
             random_state=random_state,
             warm_start=warm_start,
             verbose=verbose,
+            dtype=dtype,
         )
         self.loss = loss
         self.huber_delta = huber_delta
