@@ -746,12 +746,28 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
         Shuffle the samples every epoch.
     random_state : int, RandomState instance or None, default=None
         Fixes initialisation, shuffling and every random draw of the
-        regularizers: the same seed gives the same model.
+        regularizers: the same seed gives the same model. It is read when
+        the network is initialised; ``partial_fit`` and warm-started fits
+        continue that random stream (so the same sequence of calls gives
+        the same model).
     warm_start : bool, default=False
-        Continue from the previous fit's weights and (if the optimizer is
-        unchanged) its optimizer state.
+        Continue from the previous fit's weights, optimizer state and random
+        stream. If only the optimizer's hyperparameters changed (e.g.
+        ``set_params(optimizer__learning_rate=...)``) its state (moments,
+        step count) is kept; a different optimizer type, or state whose
+        shape changed, starts afresh with a ``UserWarning``. If the layer
+        sizes (or an explicit ``dtype``) changed, the network is fitted from
+        scratch with a ``UserWarning``. The ``tol`` rule starts afresh at
+        every ``fit``.
     verbose : bool, default=False
         Print the loss after every epoch.
+    dtype : {"float32", "float64"} or None, default=None
+        Precision of training and prediction. None follows the input of the
+        first fit: float32 X trains in float32, anything else in float64.
+        ``"float32"`` trains in float32 from any input (about twice as fast
+        as float64 on large problems, with half the memory). Once fitted,
+        validation data, ``partial_fit``, warm-started ``fit`` and
+        ``predict`` cast their input to the model's dtype (``params_.dtype``).
 
     Attributes
     ----------
@@ -767,6 +783,23 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
         Loss of each epoch.
     n_iter_ : int
         Epochs run (iterations for L-BFGS).
+    stop_reason_ : str
+        Why the last ``fit``/``partial_fit`` call stopped:
+
+        - ``"tol"``: the training loss did not improve by ``tol`` for more
+          than ``n_iter_no_change`` epochs (converged);
+        - ``"max_iter"``: ``max_iter`` epochs or iterations ran without
+          convergence (with a ``ConvergenceWarning``);
+        - ``"regularizer:<Class>"``: a regularizer ended training, e.g.
+          ``"regularizer:EarlyStopping"`` (see ``best_epoch_``);
+        - ``"converged"``: L-BFGS met its own tolerance;
+        - ``"max_fun"``, ``"line_search_failed"``: L-BFGS ran out of loss
+          evaluations, or its line search found no lower loss (with a
+          ``ConvergenceWarning``);
+        - ``"partial_fit"``: the single epoch of ``partial_fit`` ran.
+
+        A diverging fit does not stop quietly: it raises
+        :class:`~skoptim.DivergenceError`.
     t_ : int
         Training samples seen.
     n_layers_ : int
@@ -888,9 +921,7 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
             lb = LabelBinarizer()
             if multilabel:
                 lb.fit(y)
-                if classes is not None and len(np.asarray(classes)) != len(
-                    lb.classes_
-                ):
+                if classes is not None and len(np.asarray(classes)) != len(lb.classes_):
                     raise ValueError(
                         f"classes={np.asarray(classes).tolist()} names "
                         f"{len(np.asarray(classes))} labels but the multilabel "
@@ -950,17 +981,40 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
     def partial_fit(self, X, y, classes=None, sample_weight=None):
         """One epoch over (X, y), continuing from the current state.
 
+        The first call initialises the network (as ``fit`` does); later
+        calls continue its weights, optimizer state and random stream, and
+        cast X to the model's dtype. Changing the optimizer's
+        hyperparameters between calls keeps its state (see ``warm_start``).
+
         Parameters
         ----------
         X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Inputs.
         y : array-like of shape (n_samples,) or (n_samples, n_classes)
+            Labels, or a multilabel 0/1 indicator matrix.
         classes : array-like of shape (n_classes,), default=None
-            All classes; required on the first call.
+            Every label that will ever appear; required on the first call.
+            For a multilabel indicator ``y``, one entry per column.
         sample_weight : array-like of shape (n_samples,), default=None
+            Non-negative per-sample weights (a row of weight 0 is absent).
 
         Returns
         -------
         self : object
+            The updated estimator.
+
+        Raises
+        ------
+        DivergenceError
+            If the epoch diverges (see :meth:`fit`); the estimator is then
+            restored to its state before the call.
+        ValueError
+            If ``classes`` is missing on the first call or differs from the
+            first call's, ``y`` holds a label not in ``classes`` (on any
+            call), the kind of target (labels or indicator) changed, X's
+            features differ from the first call's, ``sample_weight`` is
+            negative, or the optimizer is full-batch (L-BFGS has no
+            ``partial_fit``: it raises ``AttributeError``).
         """
         first = "_network" not in self.__dict__
         if first and classes is None:
@@ -985,9 +1039,27 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
         )
 
     def predict_proba(self, X):
-        """Class probabilities, shape (n_samples, n_classes).
+        """Class probabilities.
 
         For multilabel targets, the independent probability of each label.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Inputs; cast to the model's dtype.
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, n_classes)
+            Probabilities in the order of ``classes_``, in the model's dtype.
+
+        Raises
+        ------
+        NotFittedError
+            If the estimator is not fitted.
+        ValueError
+            If X has NaN/inf values or a different number of features than
+            in ``fit``.
         """
         out = self._forward(X)
         if self.out_activation_ == "logistic":
@@ -1001,13 +1073,77 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
         return out
 
     def predict_log_proba(self, X):
-        """Logarithm of :meth:`predict_proba`."""
+        """Logarithm of :meth:`predict_proba`.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Inputs.
+
+        Returns
+        -------
+        log_proba : ndarray of shape (n_samples, n_classes)
+            Log-probabilities in the order of ``classes_``.
+
+        Raises
+        ------
+        NotFittedError
+            If the estimator is not fitted.
+        ValueError
+            If X is malformed (see :meth:`predict_proba`).
+        """
         with np.errstate(divide="ignore"):
             return np.log(self.predict_proba(X))
 
     def predict(self, X):
-        """Predicted labels (or label indicator matrix for multilabel)."""
+        """Predicted labels (or label indicator matrix for multilabel).
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Inputs.
+
+        Returns
+        -------
+        y : ndarray of shape (n_samples,) or (n_samples, n_classes)
+            Labels from ``classes_``, or a 0/1 indicator matrix.
+
+        Raises
+        ------
+        NotFittedError
+            If the estimator is not fitted.
+        ValueError
+            If X is malformed (see :meth:`predict_proba`).
+        """
         return self._decode(self._forward(X))
+
+    def score(self, X, y, sample_weight=None):
+        """Accuracy of :meth:`predict` on (X, y).
+
+        For multilabel targets, the subset accuracy (every label right).
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Inputs.
+        y : array-like of shape (n_samples,) or (n_samples, n_classes)
+            True labels.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Sample weights.
+
+        Returns
+        -------
+        score : float
+            Mean accuracy.
+
+        Raises
+        ------
+        NotFittedError
+            If the estimator is not fitted.
+        ValueError
+            If X is malformed, or X and y differ in length.
+        """
+        return super().score(X, y, sample_weight=sample_weight)
 
     def _score_output(self, out, y, sample_weight):
         return accuracy_score(y, self._decode(out), sample_weight=sample_weight)
@@ -1045,14 +1181,14 @@ class MLPRegressor(RegressorMixin, BaseMLP):
     huber_delta : float, default=1.0
         Threshold of the Huber loss.
     optimizer, regularizers, batch_size, max_iter, tol, n_iter_no_change, \
-shuffle, random_state, warm_start, verbose
+shuffle, random_state, warm_start, verbose, dtype
         As in :class:`MLPClassifier`.
 
     Attributes
     ----------
-    coefs_, intercepts_, params_, loss_, best_loss_, loss_curve_, n_iter_, t_, \
-n_layers_, n_outputs_, out_activation_, optimizer_, optimizer_state_, \
-regularizers_, regularizer_state_, validation_loss_curve_, \
+    coefs_, intercepts_, params_, loss_, best_loss_, loss_curve_, n_iter_, \
+stop_reason_, t_, n_layers_, n_outputs_, out_activation_, optimizer_, \
+optimizer_state_, regularizers_, regularizer_state_, validation_loss_curve_, \
 validation_scores_, n_features_in_, feature_names_in_
         As in :class:`MLPClassifier`; ``out_activation_`` is ``"identity"``
         (``"exp"`` for the Poisson loss).
@@ -1139,15 +1275,85 @@ validation_scores_, n_features_in_, feature_names_in_
     def partial_fit(self, X, y, sample_weight=None):
         """One epoch over (X, y), continuing from the current state.
 
+        The first call initialises the network (as ``fit`` does); later
+        calls continue its weights, optimizer state and random stream, and
+        cast X to the model's dtype. Changing the optimizer's
+        hyperparameters between calls keeps its state (see ``warm_start``).
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Inputs.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            Targets.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Non-negative per-sample weights (a row of weight 0 is absent).
+
         Returns
         -------
         self : object
+            The updated estimator.
+
+        Raises
+        ------
+        DivergenceError
+            If the epoch diverges (see :meth:`fit`); the estimator is then
+            restored to its state before the call.
+        ValueError
+            If X's features or y's outputs differ from the first call's, y
+            has NaN, ``sample_weight`` is negative, or (Poisson loss) y is
+            negative.
         """
         return self._partial_fit(X, y, sample_weight=sample_weight)
 
     def predict(self, X):
-        """Predicted values, shape (n_samples,) or (n_samples, n_outputs)."""
+        """Predicted values.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Inputs; cast to the model's dtype.
+
+        Returns
+        -------
+        y : ndarray of shape (n_samples,) or (n_samples, n_outputs)
+            Predictions, in the model's dtype.
+
+        Raises
+        ------
+        NotFittedError
+            If the estimator is not fitted.
+        ValueError
+            If X has NaN/inf values or a different number of features than
+            in ``fit``.
+        """
         return self._decode(self._forward(X))
+
+    def score(self, X, y, sample_weight=None):
+        """Coefficient of determination :math:`R^2` of :meth:`predict`.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Inputs.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            True values.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Sample weights.
+
+        Returns
+        -------
+        score : float
+            :math:`R^2` (uniform average over outputs).
+
+        Raises
+        ------
+        NotFittedError
+            If the estimator is not fitted.
+        ValueError
+            If X is malformed, or X and y differ in length.
+        """
+        return super().score(X, y, sample_weight=sample_weight)
 
     def _score_output(self, out, y, sample_weight):
         with warnings.catch_warnings():

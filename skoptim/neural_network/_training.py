@@ -64,11 +64,41 @@ class TrainingLoopMixin:
                 self._run_stochastic(ctx, incremental=incremental)
             for r in hooks["on_fit_end"]:
                 r.on_fit_end(ctx)
+            if not incremental:
+                self._warn_if_constant_output(ctx)
         finally:
             for r in self.regularizers_:
                 st = ctx.state.get(r._key)
                 for key in r.scratch_state if st is not None else ():
                     st.pop(key, None)
+
+    def _warn_if_constant_output(self, ctx, n_rows=256):
+        """Warn when the fitted network ignores its input.
+
+        If every unit of a hidden layer is inactive on the training data
+        (dead ReLUs, typically after too large a step), the output is the
+        same for every sample and no gradient can revive it: the loss is
+        finite and flat, so the ``tol`` rule "converges". Checked once per
+        ``fit`` on the first ``n_rows`` training rows.
+        """
+        X, Y = ctx.X[:n_rows], ctx.Y[:n_rows]
+        if X.shape[0] < 2 or not np.ptp(Y, axis=0).any():
+            return
+        dense = X.toarray() if sp.issparse(X) else X
+        if not np.ptp(dense, axis=0).any():
+            return
+        out = ctx.network.predict(X)
+        if np.ptp(out, axis=0).any():
+            return
+        warnings.warn(
+            "The fitted network gives the same output for every training "
+            "sample: every unit of a hidden layer is inactive (dead ReLUs, "
+            "usually after too large a step), and no gradient can revive "
+            "them. Use a smaller learning rate, scale the inputs "
+            "(StandardScaler), or another activation.",
+            ConvergenceWarning,
+            stacklevel=4,
+        )
 
     def _objective(self, ctx, Xb, Yb, swb, bw=None):
         """Loss and gradient (into ``network.grad``) at the current parameters.
