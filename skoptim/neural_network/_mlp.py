@@ -597,20 +597,41 @@ class BaseMLP(TrainingLoopMixin, BaseEstimator, metaclass=ABCMeta):
             self.__dict__.pop(name, None)
 
     def _attach_regularizers(self, regs):
-        """Keep the fitted regularizers if unchanged; otherwise take the new ones."""
-        old = getattr(self, "regularizers_", [])
-        same = same_config(list(old), list(regs))
-        if same:
+        """Continue with the regularizers of this call.
+
+        Unchanged: the fitted ones are kept. Same types in the same order
+        with the same parameter blocks (only hyperparameters changed, e.g.
+        ``regularizers__dropout__rate``): the new configuration continues
+        their fitted state (running statistics, early-stopping bests, random
+        generators). Otherwise their state is dropped, with a
+        ``UserWarning`` if there was any; a change that affects learned
+        parameters (batch normalisation) needs a fresh fit.
+        """
+        old = list(getattr(self, "regularizers_", []))
+        if same_config(old, list(regs)):
             return
-        if any(r.param_blocks(self._network.layer_sizes) for r in regs + old):
-            raise ValueError(
-                "The regularizers changed between fits and one of them has learned "
-                "parameters; refit from scratch (warm_start=False)."
-            )
+        sizes = self._network.layer_sizes
+        old_blocks = [r.param_blocks(sizes) for r in old]
+        new_blocks = [r.param_blocks(sizes) for r in regs]
+        same_kinds = [type(r) for r in old] == [type(r) for r in regs]
+        if not (same_kinds and old_blocks == new_blocks):
+            if any(old_blocks) or any(new_blocks):
+                raise ValueError(
+                    "The regularizers changed between fits and one of them has "
+                    "learned parameters; refit from scratch (warm_start=False)."
+                )
+            if any(self.regularizer_state_.values()):
+                warnings.warn(
+                    f"The regularizers changed from {old!r} to {list(regs)!r}: "
+                    "their fitted state (e.g. early-stopping bests, random "
+                    "generators) is dropped and starts afresh.",
+                    UserWarning,
+                    stacklevel=4,
+                )
+            self.regularizer_state_ = {}
         for k, r in enumerate(regs):
             r._key = k
         self.regularizers_ = regs
-        self.regularizer_state_ = {}
         self._register_hooks(regs)
 
     def _register_hooks(self, regs):

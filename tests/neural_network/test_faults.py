@@ -401,3 +401,35 @@ def test_public_methods_document_what_they_raise(Est):
         assert "ValueError" in doc, name
     assert "DivergenceError" in inspect.getdoc(Est.fit)
     assert "NotFittedError" in inspect.getdoc(Est.predict)
+
+
+def test_regularizer_hyperparameter_change_keeps_their_state(iris):
+    from skoptim.regularizers import BatchNormalization, Dropout
+
+    X, y = iris
+    est = MLPClassifier(
+        (6,), regularizers=[BatchNormalization(), Dropout(0.1)], random_state=0
+    )
+    est.partial_fit(X, y, classes=[0, 1, 2])
+    running = [m.copy() for m in est.regularizer_state_[0]["running_mean"]]
+    est.set_params(regularizers__batchnormalization__momentum=0.5)
+    est.set_params(regularizers__dropout__rate=0.2)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        est.partial_fit(X[:10], y[:10])
+    # before, this raised "The regularizers changed ... refit from scratch"
+    assert est.regularizers_[0].momentum == 0.5
+    after = est.regularizer_state_[0]["running_mean"]
+    assert not np.array_equal(after[0], running[0])
+    assert "generator" in est.regularizer_state_[1]
+
+
+def test_regularizer_type_change_drops_state_with_a_warning(iris):
+    from skoptim.regularizers import Dropout, GaussianNoise
+
+    X, y = iris
+    est = MLPClassifier((6,), regularizers=[Dropout(0.1)], random_state=0)
+    est.partial_fit(X, y, classes=[0, 1, 2])
+    est.set_params(regularizers=[GaussianNoise(0.1)])
+    with pytest.warns(UserWarning, match="dropped"):
+        est.partial_fit(X, y)
