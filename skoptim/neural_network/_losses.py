@@ -187,35 +187,48 @@ def loss_limits(loss, Y, sw, dtype, huber_delta=1.0):
         :math:`\\varepsilon` the dtype's machine epsilon); None for the
         unbounded losses.
     """
-    Y = np.asarray(Y, dtype=np.float64)
     n, k = Y.shape
-    w = None
-    if sw is not None:
-        total = float(np.sum(sw))
-        if total > 0:
-            w = np.asarray(sw, dtype=np.float64) / total
+    total = float(np.sum(sw)) if sw is not None else float(n)
+    if not total > 0:
+        total = 1.0
 
-    def mean(per_sample):
-        return float(per_sample.mean()) if w is None else float(w @ per_sample)
+    def mean(per_element):
+        """Weighted mean over rows of the row sums of ``per_element(Yc)``,
+        in chunks of rows (a few small temporaries, not copies of Y)."""
+        acc = 0.0
+        for start in range(0, n, _LIMITS_CHUNK):
+            Yc = np.asarray(Y[start : start + _LIMITS_CHUNK], dtype=np.float64)
+            rows = per_element(Yc).sum(axis=1)
+            acc += float(
+                rows.sum() if sw is None else sw[start : start + len(Yc)] @ rows
+            )
+        return acc / total
 
     def xlogx(a):
-        return np.where(a > 0, a * np.log(np.where(a > 0, a, 1.0)), 0.0)
+        return a * np.log(np.where(a > 0, a, 1.0))
 
     if loss == "squared_error":
-        return 0.0, 0.5 * mean((Y * Y).sum(axis=1)), None
+        return 0.0, 0.5 * mean(np.square), None
     if loss == "huber":
-        a = np.abs(Y)
         d = huber_delta
-        h = np.where(a <= d, 0.5 * a * a, d * (a - 0.5 * d))
-        return 0.0, mean(h.sum(axis=1)), None
+
+        def huber(Yc):
+            a = np.abs(Yc)
+            return np.where(a <= d, 0.5 * a * a, d * (a - 0.5 * d))
+
+        return 0.0, mean(huber), None
     if loss == "poisson":
-        return mean((Y - xlogx(Y)).sum(axis=1)), float(k), None
+        return mean(lambda Yc: Yc - xlogx(Yc)), float(k), None
     log_eps = -float(np.log(np.finfo(dtype).eps))
     if loss == "log_loss":
-        return mean(-xlogx(Y).sum(axis=1)), float(np.log(k)), log_eps
+        return mean(lambda Yc: -xlogx(Yc)), float(np.log(k)), log_eps
     # binary_log_loss, per output
-    ent = -(xlogx(Y) + xlogx(1.0 - Y)).sum(axis=1)
-    return mean(ent), k * float(np.log(2.0)), k * log_eps
+    floor = mean(lambda Yc: -(xlogx(Yc) + xlogx(1.0 - Yc)))
+    return floor, k * float(np.log(2.0)), k * log_eps
+
+
+#: Rows per chunk in :func:`loss_limits`.
+_LIMITS_CHUNK = 2048
 
 
 def explosion_threshold(limits, initial_loss) -> float:

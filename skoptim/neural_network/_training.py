@@ -72,7 +72,7 @@ class TrainingLoopMixin:
                 for key in r.scratch_state if st is not None else ():
                     st.pop(key, None)
 
-    def _warn_if_constant_output(self, ctx, n_rows=256):
+    def _warn_if_constant_output(self, ctx, n_rows=32):
         """Warn when the fitted network ignores its input.
 
         If every unit of a hidden layer is inactive on the training data
