@@ -79,9 +79,11 @@ class TrainingLoopMixin:
         (dead ReLUs, typically after too large a step), the output is the
         same for every sample and no gradient can revive it: the loss is
         finite and flat, so the ``tol`` rule "converges". Checked once per
-        ``fit`` on the first ``n_rows`` training rows.
+        ``fit`` on ``n_rows`` evenly spaced training rows.
         """
-        X, Y = ctx.X[:n_rows], ctx.Y[:n_rows]
+        n = ctx.X.shape[0]
+        rows = np.unique(np.linspace(0, n - 1, min(n, n_rows)).astype(np.intp))
+        X, Y = ctx.X[rows], ctx.Y[rows]
         if X.shape[0] < 2 or not np.ptp(Y, axis=0).any():
             return
         dense = X.toarray() if sp.issparse(X) else X
