@@ -8,6 +8,8 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sklearn.datasets import load_digits, load_iris
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.neural_network import MLPClassifier as SkMLPClassifier
@@ -433,3 +435,24 @@ def test_regularizer_type_change_drops_state_with_a_warning(iris):
     est.set_params(regularizers=[GaussianNoise(0.1)])
     with pytest.warns(UserWarning, match="dropped"):
         est.partial_fit(X, y)
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    empty=st.lists(st.booleans(), min_size=4, max_size=4).filter(lambda e: not all(e)),
+    scale=st.floats(0.1, 10.0),
+)
+def test_zero_weight_batches_are_missing_batches(empty, scale):
+    # with shuffle=False and batch_size=2, giving a whole batch weight 0 is
+    # the same fit as deleting its rows; the other rows' weights are scaled
+    # by a common factor, which the weighted mean loss ignores (up to
+    # rounding, hence the tolerance)
+    sw = np.repeat(np.where(empty, 0.0, scale), 2)
+    keep = sw > 0
+    y = np.sin(X8.ravel())
+    kw = dict(batch_size=2, shuffle=False, max_iter=3, random_state=0)
+    with _quiet():
+        a = MLPRegressor((3,), **kw).fit(X8, y, sample_weight=sw)
+        b = MLPRegressor((3,), **kw).fit(X8[keep], y[keep])
+    np.testing.assert_allclose(a.params_, b.params_, rtol=1e-10, atol=1e-12)
+    assert a.optimizer_state_["t"] == b.optimizer_state_["t"]
