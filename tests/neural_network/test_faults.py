@@ -456,3 +456,27 @@ def test_zero_weight_batches_are_missing_batches(empty, scale):
         b = MLPRegressor((3,), **kw).fit(X8[keep], y[keep])
     np.testing.assert_allclose(a.params_, b.params_, rtol=1e-10, atol=1e-12)
     assert a.optimizer_state_["t"] == b.optimizer_state_["t"]
+
+
+def test_schedule_state_kept_on_a_setting_change_and_reset_on_a_new_type(iris):
+    from skoptim.schedules import CosineAnnealing, ReduceOnPlateau
+
+    X, y = iris
+    est = MLPClassifier(
+        (5,), optimizer=SGD(ReduceOnPlateau(0.1, patience=1)), batch_size=50
+    )
+    for _ in range(4):
+        est.partial_fit(X, y, classes=[0, 1, 2])
+    sched = dict(est.optimizer_state_["schedule"])
+    assert sched["best"] < np.inf
+    est.set_params(optimizer__learning_rate__patience=5)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        est.partial_fit(X, y)
+    assert est.optimizer_state_["t"] == 15
+    assert est.optimizer_state_["schedule"]["best"] <= sched["best"]
+    # a schedule of another type is a new optimizer configuration
+    est.set_params(optimizer__learning_rate=CosineAnnealing(0.1, t_max=5))
+    with pytest.warns(UserWarning, match="starts afresh"):
+        est.partial_fit(X, y)
+    assert est.optimizer_state_["t"] == 3
