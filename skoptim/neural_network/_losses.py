@@ -27,7 +27,13 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["OUTPUT_ACTIVATION", "batch_loss_and_delta"]
+__all__ = [
+    "BOUNDED_PATIENCE",
+    "OUTPUT_ACTIVATION",
+    "batch_loss_and_delta",
+    "explosion_threshold",
+    "loss_limits",
+]
 
 OUTPUT_ACTIVATION = {
     "squared_error": "identity",
@@ -50,7 +56,8 @@ def batch_loss_and_delta(loss, out, y, sw, delta, scratch, huber_delta=1.0):
     y : ndarray of shape (n, k)
         Targets, same dtype as ``out``.
     sw : ndarray of shape (n,) or None
-        Sample weights; None for equal weights.
+        Sample weights (non-negative); None for equal weights. If they sum
+        to 0 the batch counts as empty: the loss is 0 and ``delta`` is 0.
     delta, scratch : ndarray of shape (n, k)
         Buffers; ``delta`` receives :math:`\\partial L / \\partial z`.
 
@@ -109,6 +116,11 @@ def batch_loss_and_delta(loss, out, y, sw, delta, scratch, huber_delta=1.0):
         delta *= 1.0 / n
         return total / n
     sw_total = float(sw.sum())
+    if sw_total <= 0.0:
+        # a batch whose rows all have weight 0 is an empty batch: no loss,
+        # no gradient (negative weights are refused by the estimators)
+        delta[...] = 0.0
+        return 0.0
     np.multiply(delta, sw[:, None], out=delta)
     delta *= 1.0 / sw_total
     return total / sw_total
@@ -141,3 +153,100 @@ def _weighted_sum(values, sw):
     if sw is None:
         return float(values.sum())
     return float(np.dot(sw, values).sum())
+
+
+#: A stochastic fit has diverged when its epoch loss exceeds the reference
+#: by these factors (see :func:`explosion_threshold` and
+#: :class:`skoptim.DivergenceError`).
+EXPLOSION_FACTOR = 100.0
+BOUNDED_REFERENCE_FACTOR = 5.0
+BOUNDED_INITIAL_FACTOR = 2.0
+#: Consecutive epochs a bounded (log) loss must stay above its threshold.
+BOUNDED_PATIENCE = 3
+
+
+def loss_limits(loss, Y, sw, dtype, huber_delta=1.0):
+    """Lower bound, reference value and upper bound of a mean loss on ``Y``.
+
+    Used once per ``fit``/``partial_fit`` call to tell an exploding loss
+    from a large one (not in the batch loop).
+
+    Returns
+    -------
+    floor : float
+        The lowest mean loss any prediction can reach on ``Y``
+        (0, or the targets' entropy for soft labels, or
+        :math:`\\sum y - y\\log y` for Poisson).
+    reference : float
+        The mean loss of a fixed, data-free prediction: all-zero output
+        (squared error, Huber), output 1 (Poisson), uniform probabilities
+        (log losses).
+    ceiling : float or None
+        For the log losses, the largest mean loss that the clipped
+        probabilities allow (:math:`-\\log\\varepsilon` per output,
+        :math:`\\varepsilon` the dtype's machine epsilon); None for the
+        unbounded losses.
+    """
+    n, k = Y.shape
+    total = float(np.sum(sw)) if sw is not None else float(n)
+    if not total > 0:
+        total = 1.0
+
+    def mean(per_element):
+        """Weighted mean over rows of the row sums of ``per_element(Yc)``,
+        in chunks of rows (a few small temporaries, not copies of Y)."""
+        acc = 0.0
+        for start in range(0, n, _LIMITS_CHUNK):
+            Yc = np.asarray(Y[start : start + _LIMITS_CHUNK], dtype=np.float64)
+            rows = per_element(Yc).sum(axis=1)
+            acc += float(
+                rows.sum() if sw is None else sw[start : start + len(Yc)] @ rows
+            )
+        return acc / total
+
+    def xlogx(a):
+        return a * np.log(np.where(a > 0, a, 1.0))
+
+    if loss == "squared_error":
+        return 0.0, 0.5 * mean(np.square), None
+    if loss == "huber":
+        d = huber_delta
+
+        def huber(Yc):
+            a = np.abs(Yc)
+            return np.where(a <= d, 0.5 * a * a, d * (a - 0.5 * d))
+
+        return 0.0, mean(huber), None
+    if loss == "poisson":
+        return mean(lambda Yc: Yc - xlogx(Yc)), float(k), None
+    log_eps = -float(np.log(np.finfo(dtype).eps))
+    if loss == "log_loss":
+        return mean(lambda Yc: -xlogx(Yc)), float(np.log(k)), log_eps
+    # binary_log_loss, per output
+    floor = mean(lambda Yc: -(xlogx(Yc) + xlogx(1.0 - Yc)))
+    return floor, k * float(np.log(2.0)), k * log_eps
+
+
+#: Rows per chunk in :func:`loss_limits`.
+_LIMITS_CHUNK = 2048
+
+
+def explosion_threshold(limits, initial_loss) -> float:
+    """The epoch loss above which a stochastic fit counts as diverged.
+
+    ``limits`` is :func:`loss_limits`'s result, ``initial_loss`` the loss of
+    the call's first batch before any step. Unbounded losses: the excess
+    over the floor may grow to :data:`EXPLOSION_FACTOR` times the larger of
+    the reference's and the initial loss's excess. Bounded (log) losses:
+    the largest of half the ceiling, :data:`BOUNDED_REFERENCE_FACTOR` times
+    the reference and :data:`BOUNDED_INITIAL_FACTOR` times the initial loss.
+    """
+    floor, reference, ceiling = limits
+    if ceiling is None:
+        start = max(reference, initial_loss) - floor
+        return floor + EXPLOSION_FACTOR * max(start, 1e-300)
+    return max(
+        0.5 * ceiling,
+        BOUNDED_REFERENCE_FACTOR * reference,
+        BOUNDED_INITIAL_FACTOR * initial_loss,
+    )

@@ -18,7 +18,10 @@ from sklearn.metrics import accuracy_score, r2_score
 from sklearn.preprocessing import LabelBinarizer
 from sklearn.utils import check_random_state
 from sklearn.utils._available_if import available_if
-from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils._param_validation import (
+    Interval,
+    StrOptions,
+)
 from sklearn.utils.multiclass import (
     check_classification_targets,
     type_of_target,
@@ -41,7 +44,7 @@ from ..utils._params import same_config
 from ._from_sklearn import SKLEARN_PARAM_HINTS
 from ._losses import OUTPUT_ACTIVATION
 from ._network import Network, class_probabilities, writeable
-from ._training import TrainingLoopMixin
+from ._training import TrainingLoopMixin, carry_optimizer_state
 
 __all__ = ["MLPClassifier", "MLPRegressor"]
 
@@ -63,6 +66,20 @@ class _InferenceHook:
     def inference_pre(self, layer, Z, network):
         r = self.regularizer
         r.inference_pre(layer, Z, network, self.states[r._key])
+
+
+def _checked_sample_weight(sample_weight, X, dtype, name):
+    """Validated weights: finite, non-negative, at least one positive."""
+    sw = _check_sample_weight(sample_weight, X, dtype=dtype)
+    if np.any(sw < 0):
+        raise ValueError(
+            f"{name} must be non-negative; got {int(np.sum(sw < 0))} negative "
+            "entries. A row of weight 0 counts as absent; negative weights are "
+            "not supported."
+        )
+    if not np.any(sw > 0):
+        raise ValueError(f"{name} must have at least one positive entry.")
+    return sw
 
 
 def _stochastic_optimizer(est) -> bool:
@@ -105,6 +122,7 @@ class BaseMLP(
         "random_state": ["random_state"],
         "warm_start": ["boolean"],
         "verbose": ["verbose"],
+        "dtype": [StrOptions({"float32", "float64"}), None],
     }
 
     @abstractmethod
@@ -123,6 +141,7 @@ class BaseMLP(
         random_state=None,
         warm_start=False,
         verbose=False,
+        dtype=None,
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
@@ -136,6 +155,7 @@ class BaseMLP(
         self.random_state = random_state
         self.warm_start = warm_start
         self.verbose = verbose
+        self.dtype = dtype
 
     # -- hooks the subclasses provide ------------------------------------------
     @abstractmethod
@@ -215,28 +235,57 @@ class BaseMLP(
                 )
         return opt, regs
 
-    def _validate_X(self, X, *, reset: bool):
+    def _validate_X(self, X, *, reset: bool, dtype=None):
+        """Validate X and cast it to ``dtype`` (the model's, once fitted)."""
+        if dtype is None:
+            if not reset and "_network" in self.__dict__:
+                dtype = self._network.dtype
+            elif self.dtype is not None:
+                dtype = np.dtype(self.dtype)
+            else:
+                dtype = _DTYPES
         X = validate_data(
-            self, X, accept_sparse=["csr", "csc"], dtype=_DTYPES, reset=reset
+            self, X, accept_sparse=["csr", "csc"], dtype=dtype, reset=reset
         )
         if sp.issparse(X) and X.format != "csr":
             X = X.tocsr()
         return X
 
     # -- fit ------------------------------------------------------------------
-    def fit(self, X, y, sample_weight=None, *, validation_data=None, **fit_params):
+    def fit(self, X, y, sample_weight=None, *, validation_data=None):
         """Fit the network to (X, y) for up to ``max_iter`` epochs.
+
+        Training stops at the first of: ``max_iter`` epochs (a
+        ``ConvergenceWarning``), the ``tol`` rule, a regularizer's decision
+        (:class:`~skoptim.regularizers.EarlyStopping`), or, for L-BFGS, its
+        own convergence test or a failed line search (a
+        ``ConvergenceWarning``). The fitted attribute ``stop_reason_`` says
+        which. It raises :class:`~skoptim.DivergenceError` as soon as the
+        loss or the parameters become non-finite, the forward pass
+        overflows (non-finite outputs on the validation set), or the epoch
+        loss explodes: for the squared error, Huber and Poisson losses, its
+        excess over the lowest reachable loss grows beyond 100 times that of
+        a data-free prediction (all-zero output; 1 for Poisson) or of the
+        call's first batch before any step, whichever is larger; for the
+        log losses, beyond the largest of half their clipping bound
+        (:math:`-\\log\\varepsilon` per output: confidently wrong on about
+        half the samples), 5 times the loss of uniform probabilities and
+        twice the first batch's loss (see :class:`~skoptim.DivergenceError`).
 
         Parameters
         ----------
         X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Inputs. float32 data trains in float32; anything else in float64.
-            Sparse CSR/CSC input is used batch by batch, never densified whole.
+            Inputs. With ``dtype=None``, float32 data trains in float32 and
+            anything else in float64; otherwise in ``dtype``. A
+            warm-started fit casts to the fitted model's dtype. Sparse
+            CSR/CSC input is used batch by batch, never densified whole.
         y : array-like of shape (n_samples,) or (n_samples, n_outputs)
             Targets (labels, a label-indicator matrix for multilabel, or
             real values).
         sample_weight : array-like of shape (n_samples,), default=None
-            Per-sample weights; each batch loss is the weighted mean.
+            Non-negative per-sample weights; each batch loss is the weighted
+            mean. A row of weight 0 is the same as a missing row: a batch
+            whose rows all have weight 0 makes no step.
         validation_data : tuple, default=None
             ``(X_val, y_val)`` or ``(X_val, y_val, sample_weight_val)``: a
             validation set evaluated after every epoch, recorded in
@@ -244,27 +293,39 @@ class BaseMLP(
             penalties, on the original targets) and ``validation_scores_``
             (the ``score`` metric). :class:`~skoptim.regularizers.EarlyStopping`
             monitors it instead of holding out part of ``X``. Without early
-            stopping it only records the curves (learning-curve plots).
-        **fit_params : dict
-            Passed to the regularizers' hooks as ``ctx.fit_params``.
+            stopping it only records the curves (learning-curve plots). It
+            is cast to the model's dtype.
 
         Returns
         -------
         self : object
+            The fitted estimator.
+
+        Raises
+        ------
+        DivergenceError
+            If training diverges (rule above). After a fit from scratch the
+            estimator is left unfitted; after a warm-started fit it is
+            restored to its state before the call.
+        ValueError
+            If a hyperparameter is invalid (``InvalidParameterError``), X or
+            y are malformed (NaN, wrong shape, fewer than 2 classes,
+            multi-output multiclass targets), X and y differ in length, or
+            ``sample_weight`` has a negative entry or no positive one.
+        TypeError
+            For an unknown keyword argument (e.g. ``sample_weights``), or a
+            regularizer that is not a :mod:`skoptim.regularizers` object.
         """
         return self._fit(
             X,
             y,
             sample_weight,
             incremental=False,
-            fit_params=fit_params,
             validation_data=validation_data,
         )
 
     def _partial_fit(self, X, y, sample_weight=None, classes=None):
-        return self._fit(
-            X, y, sample_weight, incremental=True, classes=classes, fit_params={}
-        )
+        return self._fit(X, y, sample_weight, incremental=True, classes=classes)
 
     def _check_validation_data(self, validation_data, dtype):
         if not isinstance(validation_data, tuple | list) or len(
@@ -275,9 +336,7 @@ class BaseMLP(
                 f"sample_weight_val); got {type(validation_data).__name__}."
             )
         Xv, yv, *rest = validation_data
-        Xv = self._validate_X(Xv, reset=False)
-        if Xv.dtype != dtype:
-            Xv = Xv.astype(dtype)
+        Xv = self._validate_X(Xv, reset=False, dtype=dtype)
         try:
             yv, Yv = self._encode_targets(yv, reset=False)
         except ValueError as exc:
@@ -289,13 +348,30 @@ class BaseMLP(
             )
         swv = rest[0] if rest else None
         if swv is not None:
-            swv = _check_sample_weight(swv, Xv, dtype=dtype)
-            if not np.any(swv > 0):
-                raise ValueError(
-                    "validation_data: sample_weight_val must have at least one "
-                    "positive entry."
-                )
+            swv = _checked_sample_weight(swv, Xv, dtype, "sample_weight_val")
         return Xv, yv, np.ascontiguousarray(Yv, dtype=dtype), swv
+
+    def _model_dtype(self, first, incremental):
+        """The dtype of this call, or None to follow X; may turn a warm start
+        into a fresh fit (returns the possibly updated ``first``)."""
+        if first:
+            return (None if self.dtype is None else np.dtype(self.dtype)), first
+        current = self._network.dtype
+        if self.dtype is None or np.dtype(self.dtype) == current:
+            return current, first
+        if incremental:
+            raise ValueError(
+                f"dtype={self.dtype!r} differs from the fitted model's dtype "
+                f"{current}; partial_fit continues the fitted model. Call fit "
+                "to train afresh in the new dtype."
+            )
+        warnings.warn(
+            f"dtype changed to {self.dtype!r} from the fitted model's {current}: "
+            "the warm start is dropped and the network is fitted from scratch.",
+            UserWarning,
+            stacklevel=4,
+        )
+        return np.dtype(self.dtype), True
 
     def _fit(
         self,
@@ -305,7 +381,6 @@ class BaseMLP(
         *,
         incremental,
         classes=None,
-        fit_params,
         validation_data=None,
     ):
         optimizer, regs = self._validate_hyperparameters()
@@ -316,7 +391,8 @@ class BaseMLP(
                 "'adam' or 'sgd', or call fit."
             )
         first = not (incremental or self.warm_start) or "_network" not in self.__dict__
-        X = self._validate_X(X, reset=first)
+        dtype, first = self._model_dtype(first, incremental)
+        X = self._validate_X(X, reset=first, dtype=dtype)
         y, Y = self._encode_targets(y, reset=first, classes=classes)
         if X.shape[0] != Y.shape[0]:
             raise ValueError(
@@ -325,9 +401,9 @@ class BaseMLP(
         dtype = X.dtype
         Y = np.ascontiguousarray(Y, dtype=dtype)
         if sample_weight is not None:
-            sample_weight = _check_sample_weight(sample_weight, X, dtype=dtype)
-            if not np.any(sample_weight > 0):
-                raise ValueError("sample_weight must have at least one positive entry.")
+            sample_weight = _checked_sample_weight(
+                sample_weight, X, dtype, "sample_weight"
+            )
 
         validation = None
         if validation_data is not None:
@@ -335,15 +411,20 @@ class BaseMLP(
 
         n_features = X.shape[1]
         layer_sizes = [n_features, *self._hidden_sizes(), Y.shape[1]]
-        if not first and (
-            self._network.layer_sizes != layer_sizes or self._network.dtype != dtype
-        ):
+        if not first and self._network.layer_sizes != layer_sizes:
             if incremental:
                 raise ValueError(
                     f"partial_fit got data that does not fit the network: layer "
-                    f"sizes {layer_sizes} and dtype {dtype} versus "
-                    f"{self._network.layer_sizes} and {self._network.dtype}."
+                    f"sizes {layer_sizes} versus {self._network.layer_sizes}. "
+                    "Call fit to train a network of the new shape."
                 )
+            warnings.warn(
+                f"warm_start=True, but the network's layer sizes changed from "
+                f"{self._network.layer_sizes} to {layer_sizes}: the warm start "
+                "is dropped and the network is fitted from scratch.",
+                UserWarning,
+                stacklevel=3,
+            )
             first = True
         snapshot = None
         if first:
@@ -352,9 +433,16 @@ class BaseMLP(
         else:
             snapshot = self._snapshot()
             if not same_config(optimizer, self.optimizer_):
+                self.optimizer_state_ = carry_optimizer_state(
+                    self.optimizer_,
+                    self.optimizer_state_,
+                    optimizer,
+                    self._network.params,
+                )
                 self.optimizer_ = optimizer
-                self.optimizer_state_ = optimizer.init(self._network.params)
             self._attach_regularizers(regs)
+        if not incremental:
+            self._no_improvement_count = 0
 
         ctx = FitContext(
             estimator=self,
@@ -367,7 +455,6 @@ class BaseMLP(
             n_samples=X.shape[0],
             epoch=self.n_iter_,
             state=self.regularizer_state_,
-            fit_params=fit_params,
             incremental=incremental,
             validation=validation,
         )
@@ -421,20 +508,41 @@ class BaseMLP(
             self.__dict__.pop(name, None)
 
     def _attach_regularizers(self, regs):
-        """Keep the fitted regularizers if unchanged; otherwise take the new ones."""
-        old = getattr(self, "regularizers_", [])
-        same = same_config(list(old), list(regs))
-        if same:
+        """Continue with the regularizers of this call.
+
+        Unchanged: the fitted ones are kept. Same types in the same order
+        with the same parameter blocks (only hyperparameters changed, e.g.
+        ``regularizers__dropout__rate``): the new configuration continues
+        their fitted state (running statistics, early-stopping bests, random
+        generators). Otherwise their state is dropped, with a
+        ``UserWarning`` if there was any; a change that affects learned
+        parameters (batch normalisation) needs a fresh fit.
+        """
+        old = list(getattr(self, "regularizers_", []))
+        if same_config(old, list(regs)):
             return
-        if any(r.param_blocks(self._network.layer_sizes) for r in regs + old):
-            raise ValueError(
-                "The regularizers changed between fits and one of them has learned "
-                "parameters; refit from scratch (warm_start=False)."
-            )
+        sizes = self._network.layer_sizes
+        old_blocks = [r.param_blocks(sizes) for r in old]
+        new_blocks = [r.param_blocks(sizes) for r in regs]
+        same_kinds = [type(r) for r in old] == [type(r) for r in regs]
+        if not (same_kinds and old_blocks == new_blocks):
+            if any(old_blocks) or any(new_blocks):
+                raise ValueError(
+                    "The regularizers changed between fits and one of them has "
+                    "learned parameters; refit from scratch (warm_start=False)."
+                )
+            if any(self.regularizer_state_.values()):
+                warnings.warn(
+                    f"The regularizers changed from {old!r} to {list(regs)!r}: "
+                    "their fitted state (e.g. early-stopping bests, random "
+                    "generators) is dropped and starts afresh.",
+                    UserWarning,
+                    stacklevel=4,
+                )
+            self.regularizer_state_ = {}
         for k, r in enumerate(regs):
             r._key = k
         self.regularizers_ = regs
-        self.regularizer_state_ = {}
         self._register_hooks(regs)
 
     def _register_hooks(self, regs):
@@ -480,6 +588,7 @@ class BaseMLP(
             "regularizers_",
             "validation_loss_curve_",
             "validation_scores_",
+            "stop_reason_",
         )
         snap = {k: copy.deepcopy(self.__dict__[k]) for k in keep if k in self.__dict__}
         snap["params"] = self._network.params.copy()
@@ -605,12 +714,28 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
         Shuffle the samples every epoch.
     random_state : int, RandomState instance or None, default=None
         Fixes initialisation, shuffling and every random draw of the
-        regularizers: the same seed gives the same model.
+        regularizers: the same seed gives the same model. It is read when
+        the network is initialised; ``partial_fit`` and warm-started fits
+        continue that random stream (so the same sequence of calls gives
+        the same model).
     warm_start : bool, default=False
-        Continue from the previous fit's weights and (if the optimizer is
-        unchanged) its optimizer state.
+        Continue from the previous fit's weights, optimizer state and random
+        stream. If only the optimizer's hyperparameters changed (e.g.
+        ``set_params(optimizer__learning_rate=...)``) its state (moments,
+        step count) is kept; a different optimizer type, or state whose
+        shape changed, starts afresh with a ``UserWarning``. If the layer
+        sizes (or an explicit ``dtype``) changed, the network is fitted from
+        scratch with a ``UserWarning``. The ``tol`` rule starts afresh at
+        every ``fit``.
     verbose : bool, default=False
         Print the loss after every epoch.
+    dtype : {"float32", "float64"} or None, default=None
+        Precision of training and prediction. None follows the input of the
+        first fit: float32 X trains in float32, anything else in float64.
+        ``"float32"`` trains in float32 from any input (about twice as fast
+        as float64 on large problems, with half the memory). Once fitted,
+        validation data, ``partial_fit``, warm-started ``fit`` and
+        ``predict`` cast their input to the model's dtype (``params_.dtype``).
 
     Attributes
     ----------
@@ -626,6 +751,23 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
         Loss of each epoch.
     n_iter_ : int
         Epochs run (iterations for L-BFGS).
+    stop_reason_ : str
+        Why the last ``fit``/``partial_fit`` call stopped:
+
+        - ``"tol"``: the training loss did not improve by ``tol`` for more
+          than ``n_iter_no_change`` epochs (converged);
+        - ``"max_iter"``: ``max_iter`` epochs or iterations ran without
+          convergence (with a ``ConvergenceWarning``);
+        - ``"regularizer:<Class>"``: a regularizer ended training, e.g.
+          ``"regularizer:EarlyStopping"`` (see ``best_epoch_``);
+        - ``"converged"``: L-BFGS met its own tolerance;
+        - ``"max_fun"``, ``"line_search_failed"``: L-BFGS ran out of loss
+          evaluations, or its line search found no lower loss (with a
+          ``ConvergenceWarning``);
+        - ``"partial_fit"``: the single epoch of ``partial_fit`` ran.
+
+        A diverging fit does not stop quietly: it raises
+        :class:`~skoptim.DivergenceError`.
     t_ : int
         Training samples seen.
     n_layers_ : int
@@ -697,6 +839,7 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
         random_state=None,
         warm_start=False,
         verbose=False,
+        dtype=None,
     ):
         super().__init__(
             hidden_layer_sizes=hidden_layer_sizes,
@@ -711,6 +854,7 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
             random_state=random_state,
             warm_start=warm_start,
             verbose=verbose,
+            dtype=dtype,
         )
 
     def _loss_name(self):
@@ -727,16 +871,43 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
                 "is None."
             )
         y_type = type_of_target(y, input_name="y")
-        if y_type != "multilabel-indicator":
+        if y_type == "multiclass-multioutput":
+            shape = getattr(y, "shape", None) or np.shape(y)
+            raise ValueError(
+                f"{type(self).__name__} does not support multi-output multiclass "
+                f"targets (y of shape {tuple(shape)} whose columns hold labels "
+                "other than 0/1). It supports one column of labels (binary or "
+                "multiclass) and multilabel 0/1 indicator matrices; for several "
+                "label columns fit one classifier per column, e.g. with "
+                "sklearn.multioutput.MultiOutputClassifier."
+            )
+        multilabel = y_type == "multilabel-indicator"
+        if not multilabel:
             y = column_or_1d(y, warn=True)
         check_classification_targets(y)
         if reset:
             lb = LabelBinarizer()
-            if classes is not None:
+            if multilabel:
+                lb.fit(y)
+                if classes is not None and len(np.asarray(classes)) != len(lb.classes_):
+                    raise ValueError(
+                        f"classes={np.asarray(classes).tolist()} names "
+                        f"{len(np.asarray(classes))} labels but the multilabel "
+                        f"indicator y has {len(lb.classes_)} columns; pass one "
+                        "class per column."
+                    )
+            elif classes is not None:
                 lb.fit(classes)
+                unseen = np.setdiff1d(unique_labels(y), lb.classes_)
+                if len(unseen):
+                    raise ValueError(
+                        f"y contains labels {unseen.tolist()} that are not in "
+                        f"classes={lb.classes_.tolist()}; pass every label that "
+                        "will ever appear in classes."
+                    )
             else:
                 lb.fit(y)
-            if y_type != "multilabel-indicator" and len(lb.classes_) < 2:
+            if not multilabel and len(lb.classes_) < 2:
                 raise ValueError(
                     f"{type(self).__name__} needs samples of at least 2 classes in "
                     f"the data, but the data contains only one class: "
@@ -746,13 +917,29 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
             self.classes_ = lb.classes_
         else:
             lb = self._label_binarizer
-            unseen = np.setdiff1d(unique_labels(y), self.classes_)
-            if y_type != "multilabel-indicator" and len(unseen):
+            fitted_multilabel = lb.y_type_ == "multilabel-indicator"
+            if multilabel != fitted_multilabel:
+                kind = {True: "a multilabel indicator", False: "a label vector"}
                 raise ValueError(
-                    f"y contains labels {unseen.tolist()} not seen in the first fit "
-                    f"(classes_={self.classes_.tolist()}); pass all classes with "
-                    "partial_fit(..., classes=...) on the first call."
+                    f"y is {kind[multilabel]} but the model was fitted on "
+                    f"{kind[fitted_multilabel]}; use the same kind of target "
+                    "in every call."
                 )
+            if multilabel:
+                if y.shape[1] != len(self.classes_):
+                    raise ValueError(
+                        f"y has {y.shape[1]} label columns but the model was "
+                        f"fitted on {len(self.classes_)}."
+                    )
+            else:
+                unseen = np.setdiff1d(unique_labels(y), self.classes_)
+                if len(unseen):
+                    raise ValueError(
+                        f"y contains labels {unseen.tolist()} not seen in the "
+                        f"first fit (classes_={self.classes_.tolist()}); pass "
+                        "all classes with partial_fit(..., classes=...) on the "
+                        "first call."
+                    )
         Y = lb.transform(y)
         if sp.issparse(Y):
             Y = Y.toarray()
@@ -762,17 +949,40 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
     def partial_fit(self, X, y, classes=None, sample_weight=None):
         """One epoch over (X, y), continuing from the current state.
 
+        The first call initialises the network (as ``fit`` does); later
+        calls continue its weights, optimizer state and random stream, and
+        cast X to the model's dtype. Changing the optimizer's
+        hyperparameters between calls keeps its state (see ``warm_start``).
+
         Parameters
         ----------
         X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Inputs.
         y : array-like of shape (n_samples,) or (n_samples, n_classes)
+            Labels, or a multilabel 0/1 indicator matrix.
         classes : array-like of shape (n_classes,), default=None
-            All classes; required on the first call.
+            Every label that will ever appear; required on the first call.
+            For a multilabel indicator ``y``, one entry per column.
         sample_weight : array-like of shape (n_samples,), default=None
+            Non-negative per-sample weights (a row of weight 0 is absent).
 
         Returns
         -------
         self : object
+            The updated estimator.
+
+        Raises
+        ------
+        DivergenceError
+            If the epoch diverges (see :meth:`fit`); the estimator is then
+            restored to its state before the call.
+        ValueError
+            If ``classes`` is missing on the first call or differs from the
+            first call's, ``y`` holds a label not in ``classes`` (on any
+            call), the kind of target (labels or indicator) changed, X's
+            features differ from the first call's, ``sample_weight`` is
+            negative, or the optimizer is full-batch (L-BFGS has no
+            ``partial_fit``: it raises ``AttributeError``).
         """
         first = "_network" not in self.__dict__
         if first and classes is None:
@@ -797,14 +1007,50 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
         )
 
     def predict_proba(self, X):
-        """Class probabilities, shape (n_samples, n_classes).
+        """Class probabilities.
 
         For multilabel targets, the independent probability of each label.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Inputs; cast to the model's dtype.
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, n_classes)
+            Probabilities in the order of ``classes_``, in the model's dtype.
+
+        Raises
+        ------
+        NotFittedError
+            If the estimator is not fitted.
+        ValueError
+            If X has NaN/inf values or a different number of features than
+            in ``fit``.
         """
         return self._proba(X, log=False)
 
     def predict_log_proba(self, X):
-        """Logarithm of :meth:`predict_proba`."""
+        """Logarithm of :meth:`predict_proba`.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Inputs.
+
+        Returns
+        -------
+        log_proba : ndarray of shape (n_samples, n_classes)
+            Log-probabilities in the order of ``classes_``.
+
+        Raises
+        ------
+        NotFittedError
+            If the estimator is not fitted.
+        ValueError
+            If X is malformed (see :meth:`predict_proba`).
+        """
         # from the logits: finite even where the probability rounds to 0
         return self._proba(X, log=True)
 
@@ -814,8 +1060,54 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
         return class_probabilities(z, self.out_activation_, binary, log=log)
 
     def predict(self, X):
-        """Predicted labels (or label indicator matrix for multilabel)."""
+        """Predicted labels (or label indicator matrix for multilabel).
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Inputs.
+
+        Returns
+        -------
+        y : ndarray of shape (n_samples,) or (n_samples, n_classes)
+            Labels from ``classes_``, or a 0/1 indicator matrix.
+
+        Raises
+        ------
+        NotFittedError
+            If the estimator is not fitted.
+        ValueError
+            If X is malformed (see :meth:`predict_proba`).
+        """
         return self._decode(self._forward(X))
+
+    def score(self, X, y, sample_weight=None):
+        """Accuracy of :meth:`predict` on (X, y).
+
+        For multilabel targets, the subset accuracy (every label right).
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Inputs.
+        y : array-like of shape (n_samples,) or (n_samples, n_classes)
+            True labels.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Sample weights.
+
+        Returns
+        -------
+        score : float
+            Mean accuracy.
+
+        Raises
+        ------
+        NotFittedError
+            If the estimator is not fitted.
+        ValueError
+            If X is malformed, or X and y differ in length.
+        """
+        return super().score(X, y, sample_weight=sample_weight)
 
     def _score_output(self, out, y, sample_weight):
         return accuracy_score(y, self._decode(out), sample_weight=sample_weight)
@@ -853,14 +1145,14 @@ class MLPRegressor(RegressorMixin, BaseMLP):
     huber_delta : float, default=1.0
         Threshold of the Huber loss.
     optimizer, regularizers, batch_size, max_iter, tol, n_iter_no_change, \
-shuffle, random_state, warm_start, verbose
+shuffle, random_state, warm_start, verbose, dtype
         As in :class:`MLPClassifier`.
 
     Attributes
     ----------
-    coefs_, intercepts_, params_, loss_, best_loss_, loss_curve_, n_iter_, t_, \
-n_layers_, n_outputs_, out_activation_, optimizer_, optimizer_state_, \
-regularizers_, regularizer_state_, validation_loss_curve_, \
+    coefs_, intercepts_, params_, loss_, best_loss_, loss_curve_, n_iter_, \
+stop_reason_, t_, n_layers_, n_outputs_, out_activation_, optimizer_, \
+optimizer_state_, regularizers_, regularizer_state_, validation_loss_curve_, \
 validation_scores_, n_features_in_, feature_names_in_
         As in :class:`MLPClassifier`; ``out_activation_`` is ``"identity"``
         (``"exp"`` for the Poisson loss).
@@ -899,6 +1191,7 @@ validation_scores_, n_features_in_, feature_names_in_
         random_state=None,
         warm_start=False,
         verbose=False,
+        dtype=None,
     ):
         super().__init__(
             hidden_layer_sizes=hidden_layer_sizes,
@@ -913,6 +1206,7 @@ validation_scores_, n_features_in_, feature_names_in_
             random_state=random_state,
             warm_start=warm_start,
             verbose=verbose,
+            dtype=dtype,
         )
         self.loss = loss
         self.huber_delta = huber_delta
@@ -945,15 +1239,85 @@ validation_scores_, n_features_in_, feature_names_in_
     def partial_fit(self, X, y, sample_weight=None):
         """One epoch over (X, y), continuing from the current state.
 
+        The first call initialises the network (as ``fit`` does); later
+        calls continue its weights, optimizer state and random stream, and
+        cast X to the model's dtype. Changing the optimizer's
+        hyperparameters between calls keeps its state (see ``warm_start``).
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Inputs.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            Targets.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Non-negative per-sample weights (a row of weight 0 is absent).
+
         Returns
         -------
         self : object
+            The updated estimator.
+
+        Raises
+        ------
+        DivergenceError
+            If the epoch diverges (see :meth:`fit`); the estimator is then
+            restored to its state before the call.
+        ValueError
+            If X's features or y's outputs differ from the first call's, y
+            has NaN, ``sample_weight`` is negative, or (Poisson loss) y is
+            negative.
         """
         return self._partial_fit(X, y, sample_weight=sample_weight)
 
     def predict(self, X):
-        """Predicted values, shape (n_samples,) or (n_samples, n_outputs)."""
+        """Predicted values.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Inputs; cast to the model's dtype.
+
+        Returns
+        -------
+        y : ndarray of shape (n_samples,) or (n_samples, n_outputs)
+            Predictions, in the model's dtype.
+
+        Raises
+        ------
+        NotFittedError
+            If the estimator is not fitted.
+        ValueError
+            If X has NaN/inf values or a different number of features than
+            in ``fit``.
+        """
         return self._decode(self._forward(X))
+
+    def score(self, X, y, sample_weight=None):
+        """Coefficient of determination :math:`R^2` of :meth:`predict`.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Inputs.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            True values.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Sample weights.
+
+        Returns
+        -------
+        score : float
+            :math:`R^2` (uniform average over outputs).
+
+        Raises
+        ------
+        NotFittedError
+            If the estimator is not fitted.
+        ValueError
+            If X is malformed, or X and y differ in length.
+        """
+        return super().score(X, y, sample_weight=sample_weight)
 
     def _score_output(self, out, y, sample_weight):
         with warnings.catch_warnings():

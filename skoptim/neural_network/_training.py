@@ -20,7 +20,12 @@ import scipy.sparse as sp
 from sklearn.exceptions import ConvergenceWarning
 
 from ..exceptions import DivergenceError
-from ._losses import batch_loss_and_delta
+from ._losses import (
+    BOUNDED_PATIENCE,
+    batch_loss_and_delta,
+    explosion_threshold,
+    loss_limits,
+)
 
 __all__ = ["TrainingLoopMixin"]
 
@@ -59,11 +64,43 @@ class TrainingLoopMixin:
                 self._run_stochastic(ctx, incremental=incremental)
             for r in hooks["on_fit_end"]:
                 r.on_fit_end(ctx)
+            if not incremental:
+                self._warn_if_constant_output(ctx)
         finally:
             for r in self.regularizers_:
                 st = ctx.state.get(r._key)
                 for key in r.scratch_state if st is not None else ():
                     st.pop(key, None)
+
+    def _warn_if_constant_output(self, ctx, n_rows=32):
+        """Warn when the fitted network ignores its input.
+
+        If every unit of a hidden layer is inactive on the training data
+        (dead ReLUs, typically after too large a step), the output is the
+        same for every sample and no gradient can revive it: the loss is
+        finite and flat, so the ``tol`` rule "converges". Checked once per
+        ``fit`` on ``n_rows`` evenly spaced training rows.
+        """
+        n = ctx.X.shape[0]
+        rows = np.unique(np.linspace(0, n - 1, min(n, n_rows)).astype(np.intp))
+        X, Y = ctx.X[rows], ctx.Y[rows]
+        if X.shape[0] < 2 or not np.ptp(Y, axis=0).any():
+            return
+        dense = X.toarray() if sp.issparse(X) else X
+        if not np.ptp(dense, axis=0).any():
+            return
+        out = ctx.network.predict(X)
+        if np.ptp(out, axis=0).any():
+            return
+        warnings.warn(
+            "The fitted network gives the same output for every training "
+            "sample: every unit of a hidden layer is inactive (dead ReLUs, "
+            "usually after too large a step), and no gradient can revive "
+            "them. Use a smaller learning rate, scale the inputs "
+            "(StandardScaler), or another activation.",
+            ConvergenceWarning,
+            stacklevel=4,
+        )
 
     def _objective(self, ctx, Xb, Yb, swb, bw=None):
         """Loss and gradient (into ``network.grad``) at the current parameters.
@@ -84,12 +121,13 @@ class TrainingLoopMixin:
                 loss += r.penalty(net, bw, ctx)
         return loss
 
-    def _diverged(self, loss, where):
+    def _diverged(self, loss, where, why="became", epoch=None):
         lr = self.optimizer_.current_learning_rate(self.optimizer_state_)
         lr = float("nan") if lr is None else lr
+        epoch = self.n_iter_ + 1 if epoch is None else epoch
         raise DivergenceError(
-            f"Training diverged: the loss became {loss} {where} (epoch "
-            f"{self.n_iter_ + 1}) with {type(self.optimizer_).__name__} at "
+            f"Training diverged: the loss {why} {loss:.6g} {where} (epoch "
+            f"{epoch}) with {type(self.optimizer_).__name__} at "
             f"learning_rate={lr:g}. Use a smaller learning rate (e.g. "
             f"optimizer=...(learning_rate={lr / 10:g})), scale the inputs "
             "(StandardScaler), or add a schedule."
@@ -105,11 +143,19 @@ class TrainingLoopMixin:
         Xbuf, Ybuf, swbuf = net.batch_buffers(bs)
         rng = self._random_state
         params, grad = net.params, net.grad
-        sw_total = float(sw.sum()) if sw is not None else float(n)
+        # the explosion rule (see DivergenceError): reference values of this
+        # call's data; the threshold also needs the first batch's loss
+        limits = loss_limits(net.loss, Y, sw, net.dtype, net.huber_delta)
+        threshold = None
+        # a bounded (log) loss cannot blow up: it diverges by staying
+        # saturated, so it must stay above the threshold for a few epochs
+        above, patience = 0, (1 if limits[2] is None else BOUNDED_PATIENCE)
         max_epochs = 1 if incremental else self.max_iter
+        reason = "partial_fit" if incremental else "max_iter"
         for _ in range(max_epochs):
             order = rng.permutation(n) if self.shuffle else None
             acc = 0.0
+            weight_seen = 0.0
             for start in range(0, n, bs):
                 stop = min(start + bs, n)
                 nb = stop - start
@@ -130,6 +176,9 @@ class TrainingLoopMixin:
                     Xb, Yb, swb = r.transform_batch(Xb, Yb, swb, ctx)
 
                 bw = Xb.shape[0] if swb is None else float(swb.sum())
+                if not bw > 0.0:
+                    # every row has weight 0: an empty batch, no step
+                    continue
 
                 def closure(Xb=Xb, Yb=Yb, swb=swb, bw=bw):
                     return self._objective(ctx, Xb, Yb, swb, bw)
@@ -137,21 +186,40 @@ class TrainingLoopMixin:
                 loss = closure()
                 if not math.isfinite(loss):
                     self._diverged(loss, f"at samples {start}:{stop}")
+                if threshold is None:
+                    threshold = explosion_threshold(limits, loss)
                 opt.step(params, grad, state, closure)
                 acc += loss * bw
+                weight_seen += bw
             self.n_iter_ += 1
             self.t_ += n
-            epoch_loss = acc / sw_total
+            epoch_loss = acc / weight_seen if weight_seen > 0 else 0.0
             if not math.isfinite(epoch_loss) or not np.isfinite(params).all():
-                self._diverged(epoch_loss, "at the end of the epoch")
+                self._diverged(
+                    epoch_loss, "at the end of the epoch", epoch=self.n_iter_
+                )
+            if threshold is not None and epoch_loss > threshold:
+                above += 1
+            else:
+                above = 0
+            if above >= patience:
+                self._diverged(
+                    epoch_loss,
+                    f"over the epoch, above the divergence threshold "
+                    f"{threshold:.6g} for {above} epoch(s) in a row,",
+                    why="rose to",
+                    epoch=self.n_iter_,
+                )
             self._end_epoch(ctx, epoch_loss)
             if ctx.stop:
+                reason = ctx.workspace.get("stop_reason", "regularizer")
                 break
             if (
                 not incremental
                 and not self._stopping_by_regularizer
                 and self._converged()
             ):
+                reason = "tol"
                 if self.verbose:
                     print(
                         f"Training loss did not improve more than tol={self.tol} for "
@@ -159,28 +227,38 @@ class TrainingLoopMixin:
                     )
                 break
         else:
-            if not incremental and not ctx.stop:
+            if not incremental:
                 warnings.warn(
                     f"Stochastic optimizer: maximum iterations ({self.max_iter}) "
-                    "reached and the optimization hasn't converged yet.",
+                    "reached and the optimization hasn't converged yet; "
+                    "stop_reason_='max_iter'. Increase max_iter, or raise the "
+                    "learning rate.",
                     ConvergenceWarning,
                     stacklevel=5,
                 )
+        self.stop_reason_ = reason
 
     def _end_epoch(self, ctx, epoch_loss):
         self.loss_ = epoch_loss
         self.loss_curve_.append(epoch_loss)
-        if epoch_loss < self.best_loss_ - self.tol:
+        # the tol rule compares with the best loss of this call only: a
+        # warm-started fit on new data is not judged against old losses
+        ws = ctx.workspace
+        if epoch_loss < ws.get("tol_best", math.inf) - self.tol:
             self._no_improvement_count = 0
         else:
             self._no_improvement_count += 1
+        ws["tol_best"] = min(ws.get("tol_best", math.inf), epoch_loss)
         self.best_loss_ = min(self.best_loss_, epoch_loss)
         self.optimizer_.on_epoch_end(self.optimizer_state_, epoch_loss)
         ctx.epoch = self.n_iter_
         if ctx.validation is not None:
             self._evaluate_validation(ctx)
         for r in self._hook_lists["on_epoch_end"]:
+            stopped = ctx.stop
             r.on_epoch_end(ctx, epoch_loss)
+            if ctx.stop and not stopped:
+                ws["stop_reason"] = f"regularizer:{type(r).__name__}"
         if self.verbose:
             val = (
                 ""
@@ -202,6 +280,14 @@ class TrainingLoopMixin:
         ctx.val_loss = batch_loss_and_delta(
             net.loss, out, Yv, swv, ws[0], ws[1], net.huber_delta
         )
+        if not math.isfinite(ctx.val_loss) or not np.isfinite(out).all():
+            # an overflow in the forward pass (typically float32): the
+            # network's outputs on the validation set are not finite
+            self._diverged(
+                ctx.val_loss,
+                "on the validation set (non-finite network outputs)",
+                epoch=self.n_iter_,
+            )
         ctx.val_score = float(self._score_output(out, yv, swv))
         self.validation_loss_curve_.append(ctx.val_loss)
         self.validation_scores_.append(ctx.val_score)
@@ -227,7 +313,6 @@ class TrainingLoopMixin:
             self._end_epoch(ctx, loss)
             return ctx.stop
 
-        start = self.n_iter_
         res = opt.run(
             net.params,
             net.grad,
@@ -237,11 +322,130 @@ class TrainingLoopMixin:
             callback=callback,
         )
         if not np.isfinite(net.params).all():
-            self._diverged(float("nan"), "after L-BFGS")
-        if self.n_iter_ - start >= self.max_iter and not ctx.stop:
-            warnings.warn(
-                f"L-BFGS: maximum iterations ({self.max_iter}) reached and the "
-                f"optimization hasn't converged yet ({res.message}).",
-                ConvergenceWarning,
-                stacklevel=5,
+            self._diverged(float("nan"), "after L-BFGS", epoch=self.n_iter_)
+        self.stop_reason_ = self._full_batch_stop_reason(ctx, res)
+
+    def _full_batch_stop_reason(self, ctx, res):
+        """``stop_reason_`` of a full-batch run, with a warning if the user
+        should act (iteration or evaluation budget spent, line search
+        failed)."""
+        if ctx.stop:
+            return ctx.workspace.get("stop_reason", "regularizer")
+        message = str(getattr(res, "message", ""))
+        status = getattr(res, "status", 0)
+        name = type(self.optimizer_).__name__
+        if status == 0:
+            return "converged"
+        upper = message.upper()
+        if "ITERATIONS" in upper or "MAXITER" in upper:
+            reason, advice = "max_iter", "Increase max_iter or scale the inputs."
+            head = f"{name}: maximum iterations ({self.max_iter}) reached and the "
+            head += "optimization hasn't converged yet"
+        elif "EVALUATIONS" in upper or "MAXFUN" in upper:
+            reason = "max_fun"
+            advice = "Increase the optimizer's max_fun or scale the inputs."
+            head = f"{name}: maximum number of loss evaluations reached"
+        else:
+            reason = "line_search_failed"
+            advice = (
+                "The line search found no lower loss along the search "
+                "direction: scale the inputs (StandardScaler), loosen the "
+                "optimizer's tol, or use a stochastic optimizer such as Adam."
             )
+            head = f"{name} stopped before converging"
+        warnings.warn(
+            f"{head} ({message}); stop_reason_={reason!r}. {advice}",
+            ConvergenceWarning,
+            stacklevel=5,
+        )
+        return reason
+
+
+def _type_signature(obj):
+    """The types of a configuration object and of the ones nested in it
+    (SAM's base optimizer, a learning-rate schedule), by parameter name."""
+    if not hasattr(obj, "get_params") or isinstance(obj, type):
+        return None
+    return (
+        type(obj),
+        tuple(
+            (k, _type_signature(v))
+            for k, v in sorted(obj.get_params(deep=False).items())
+        ),
+    )
+
+
+def _merge_state(old, new, path, dropped):
+    """``new``'s layout filled with ``old``'s values where they fit.
+
+    A value is kept when both are dicts (merged key by key), arrays of the
+    same shape and dtype, or scalars of the same kind; anything of ``old``
+    that is not kept is named in ``dropped``.
+    """
+    if isinstance(new, dict) and isinstance(old, dict):
+        out = {}
+        for key, value in new.items():
+            if key in old:
+                out[key] = _merge_state(old[key], value, f"{path}{key}.", dropped)
+            else:
+                out[key] = value
+        dropped.extend(f"{path}{key}" for key in old if key not in new)
+        return out
+    if isinstance(new, np.ndarray) or isinstance(old, np.ndarray):
+        if (
+            isinstance(new, np.ndarray)
+            and isinstance(old, np.ndarray)
+            and old.shape == new.shape
+            and old.dtype == new.dtype
+        ):
+            return old
+        dropped.append(path.rstrip("."))
+        return new
+    if isinstance(old, bool | int | float | np.number) and isinstance(
+        new, bool | int | float | np.number
+    ):
+        return old
+    if type(old) is type(new):
+        return old
+    dropped.append(path.rstrip("."))
+    return new
+
+
+def carry_optimizer_state(old_opt, old_state, new_opt, params):
+    """The state to continue with when the optimizer's settings changed.
+
+    Changing a hyperparameter of the same optimizer (learning rate, betas,
+    momentum...) keeps its state: moments, step count, schedule state, as
+    ``torch.optim`` and skorch do when a parameter group's ``lr`` is set.
+    A different optimizer type, or a different type nested in it (SAM's base
+    optimizer, a learning-rate schedule in place of a float or another
+    schedule), starts from a fresh state; so does any piece of state whose
+    shape or dtype changed. Whatever state is dropped is named in a
+    ``UserWarning``.
+    """
+    fresh = new_opt.init(params)
+    if old_state is None:
+        return fresh
+    progressed = bool(old_state.get("t", 0) or old_state.get("epoch", 0))
+    if _type_signature(old_opt) != _type_signature(new_opt):
+        if progressed:
+            warnings.warn(
+                f"The optimizer changed from {old_opt!r} to {new_opt!r} (a "
+                "different type): its state (moments, step count t="
+                f"{old_state.get('t', 0)}, schedule) starts afresh.",
+                UserWarning,
+                stacklevel=4,
+            )
+        return fresh
+    dropped = []
+    state = _merge_state(old_state, fresh, "", dropped)
+    if dropped and progressed:
+        warnings.warn(
+            f"The optimizer's settings changed ({old_opt!r} to {new_opt!r}); "
+            f"the state that no longer fits is dropped and starts afresh: "
+            f"{', '.join(sorted(dropped))}. The rest (step count t="
+            f"{state.get('t', 0)}) is kept.",
+            UserWarning,
+            stacklevel=4,
+        )
+    return state

@@ -10,7 +10,9 @@ penalty added to the batch's mean loss is
     \Omega_{L1} = \frac{\alpha}{B} \sum_l \lVert W_l \rVert_1,
 
 the gradient it adds is :math:`\alpha W / B` (or :math:`\alpha
-\operatorname{sign}(W) / B`). With a full-batch optimizer (L-BFGS)
+\operatorname{sign}(W) / B`). A batch of total weight :math:`B = 0` is an
+empty batch: it adds no penalty and no gradient (the MLP skips such a batch
+altogether). With a full-batch optimizer (L-BFGS)
 :math:`B` is the training set's total weight, so the objective is the mean
 loss plus :math:`\frac{\alpha}{2n}\lVert W\rVert^2` and ``alpha`` means
 exactly what it means in :class:`sklearn.neural_network.MLPClassifier`; with
@@ -65,6 +67,10 @@ class _Penalty(Regularizer):
 
     def penalty(self, network, batch_weight: float, ctx: FitContext) -> float:
         a1, a2 = self._l1_l2()
+        if not batch_weight > 0.0:
+            # a batch of total weight 0 is an empty batch: it contributes no
+            # loss and no gradient, penalty included
+            return 0.0
         scale = 1.0 / batch_weight
         value = 0.0
         _, _, targets, f, buf = self._plan(network, self._state(ctx))

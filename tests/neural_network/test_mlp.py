@@ -43,6 +43,16 @@ def digits_split():
     return sc.transform(Xtr), sc.transform(Xte), ytr, yte
 
 
+#: These checks fit unscaled X ~ N(100, 1) with a 100-unit ReLU layer: SGD
+#: with momentum at 1e-3 (and at 1e-4) blows the squared error up by a factor
+#: of several thousand within two epochs, and skoptim raises DivergenceError
+#: (tested in test_faults.py) instead of returning a garbage fit.
+_SGD_REGRESSOR_DIVERGES = dict.fromkeys(
+    ["check_fit_idempotent", "check_fit_check_is_fitted", "check_n_features_in"],
+    "SGD(1e-3, momentum=0.9) diverges on unscaled X (loc=100): DivergenceError",
+)
+
+
 @parametrize_with_checks(
     [
         MLPClassifier(optimizer=SGD(0.01, momentum=0.9, nesterov=True)),
@@ -50,7 +60,10 @@ def digits_split():
         MLPClassifier(optimizer=Adagrad()),
         MLPRegressor(optimizer=Adagrad()),
         MLPClassifier(optimizer="lbfgs"),
-    ]
+    ],
+    expected_failed_checks=lambda est: _SGD_REGRESSOR_DIVERGES
+    if isinstance(est, MLPRegressor) and isinstance(est.optimizer, SGD)
+    else {},
 )
 def test_sklearn_estimator_checks_with_other_optimizers(estimator, check):
     check(estimator)
