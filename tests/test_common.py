@@ -226,26 +226,29 @@ def test_regularizer_fitting_leaves_it_unchanged(cls):
 
 # -- splitters -----------------------------------------------------------------
 
-#: Splitters whose ``groups`` carries each sample's label end time (purging).
-LABEL_END_GROUPS = {"PurgedKFold", "CombinatorialPurgedKFold"}
+#: Splitters that purge by each sample's label end time (``label_end_times``,
+#: never ``groups``, which other scikit-learn tools read as group labels).
+LABEL_END_SPLITTERS = {"PurgedKFold", "CombinatorialPurgedKFold"}
 
 
 def _series(cls, n=120):
+    """X, y, groups for ``cls``, and the splitter (label end times set)."""
     idx = pd.date_range("2020-01-01", periods=n, freq="D")
     rng = np.random.RandomState(0)
     X = pd.DataFrame({"a": rng.normal(size=n), "b": rng.normal(size=n)}, index=idx)
     y = pd.Series(rng.normal(size=n), index=idx)
-    if cls.__name__ in LABEL_END_GROUPS:
-        groups = pd.Series(idx + pd.Timedelta("3D"), index=idx)  # 3-day labels
-    else:
+    cv = _instance(cls)
+    groups = None
+    if cls.__name__ in LABEL_END_SPLITTERS:
+        cv.set_params(label_end_times=pd.Series(idx + pd.Timedelta("3D"), index=idx))
+    elif "Group" in cls.__name__:
         groups = np.repeat(np.arange(n // 6), 6)  # contiguous, ordered groups
-    return X, y, groups
+    return X, y, groups, cv
 
 
 @pytest.mark.parametrize("cls", SPLITTERS, ids=lambda c: c.__name__)
 def test_splitter_contract(cls):
-    cv = _instance(cls)
-    X, y, groups = _series(cls)
+    X, y, groups, cv = _series(cls)
     folds = list(cv.split(X, y, groups))
     assert cv.get_n_splits(X, y, groups) == len(folds) > 0
     n = len(X)
@@ -263,8 +266,7 @@ def test_splitter_contract(cls):
 
 @pytest.mark.parametrize("cls", SPLITTERS, ids=lambda c: c.__name__)
 def test_splitter_in_cross_val_score(cls):
-    cv = _instance(cls)
-    X, y, groups = _series(cls)
+    X, y, groups, cv = _series(cls)
     scores = cross_val_score(Ridge(), X, y, groups=groups, cv=cv)
     assert len(scores) == cv.get_n_splits(X, y, groups)
     assert np.all(np.isfinite(scores))
