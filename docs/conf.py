@@ -6,6 +6,7 @@ Build (from the project root)::
     python -m sphinx -W --keep-going -b html docs docs/_build/html
 """
 
+import inspect
 import os
 import sys
 import warnings
@@ -121,7 +122,30 @@ def _join_continued_lines(app, what, name, obj, options, lines):
             i += 1
 
 
+def _constructor_signature(app, what, name, obj, options, signature, return_annotation):
+    """Show a class's ``__init__`` parameters, not a generic ``__new__``'s.
+
+    skoptim's estimators and parameter objects inherit a ``__new__(cls, *args,
+    **kwargs)`` (it turns scikit-learn parameter names into helpful errors);
+    autodoc would show that ``(*args, **kwargs)`` instead of the real
+    constructor. :func:`inspect.signature` knows better.
+    """
+    if what not in ("class", "exception") or signature != "(*args, **kwargs)":
+        return None
+    try:
+        sig = inspect.signature(obj)
+    except (TypeError, ValueError):
+        return None
+    empty = inspect.Parameter.empty
+    sig = sig.replace(
+        parameters=[p.replace(annotation=empty) for p in sig.parameters.values()],
+        return_annotation=inspect.Signature.empty,
+    )
+    return str(sig), return_annotation
+
+
 def setup(app):
     app.connect("autodoc-skip-member", _skip_sklearn_plumbing)
+    app.connect("autodoc-process-signature", _constructor_signature)
     # before numpydoc (priority 500) parses the sections
     app.connect("autodoc-process-docstring", _join_continued_lines, priority=100)

@@ -149,3 +149,39 @@ def test_ci_builds_the_docs_with_the_readme_command():
     assert f"```bash\n{test_cmd}\n```" in readme  # the tests first, verbatim
     assert f"```bash\n{docs_cmd}\n```" in readme
     assert "-W" in docs_cmd.split()  # warnings fail the build
+
+
+# Pages whose python code blocks are self-contained: they run, in order, in one
+# namespace per page (the user-guide pages that use placeholders such as
+# ``X_train`` are not run).
+SELF_CONTAINED = [
+    "index.rst",
+    "quickstart.rst",
+    "user_guide/from_sklearn.rst",
+    "user_guide/optimizers.rst",
+]
+
+
+@pytest.mark.parametrize("page", SELF_CONTAINED)
+def test_docs_code_blocks_run(page):
+    import warnings
+
+    from threadpoolctl import threadpool_limits
+
+    pytest.importorskip("matplotlib")
+    text = (DOCS / page).read_text(encoding="utf-8")
+    blocks = re.findall(r"\.\. code-block:: python\n\n((?:   .*\n|\n)+)", text)
+    assert blocks, f"no python code block in {page}"
+    ns: dict = {}
+    with threadpool_limits(1), warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # ConvergenceWarning of the short fits
+        for i, block in enumerate(blocks):
+            code = "\n".join(line[3:] for line in block.splitlines())
+            exec(compile(code, f"docs/{page} block {i}", "exec"), ns)
+    if page == "user_guide/from_sklearn.rst":
+        assert repr(ns["est"].optimizer) == (
+            "SGD(learning_rate=0.05, momentum=0.9, nesterov=True)"
+        )
+    if page == "user_guide/optimizers.rst":
+        np = pytest.importorskip("numpy")
+        np.testing.assert_array_equal(ns["res"].x, [0.0, 0.0])
