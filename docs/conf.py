@@ -9,7 +9,6 @@ Build (from the project root)::
 import inspect
 import os
 import sys
-import warnings
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -73,10 +72,6 @@ sphinx_gallery_conf = {
     "show_memory": False,
     "plot_gallery": "True",
 }
-
-# The examples' own warnings (e.g. ConvergenceWarning on short demo fits)
-# must not fail a -W build; Sphinx's own warnings still do.
-warnings.filterwarnings("ignore", category=UserWarning, message="Matplotlib is")
 
 # -- HTML ---------------------------------------------------------------------
 html_theme = "pydata_sphinx_theme"
