@@ -299,7 +299,7 @@ class BaggingRegressor(_BootstrapUncertaintyMixin, _SkBaggingRegressor):
         Column indices of each member.
     n_features_in_ : int
         Number of features seen during ``fit``.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (``n_features_in_``,)
         Names of features seen during ``fit`` (only if X had string names).
     oob_score_ : float
         Out-of-bag :math:`R^2` (only if ``oob_score=True``).

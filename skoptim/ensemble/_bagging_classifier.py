@@ -93,7 +93,7 @@ class BaggingClassifier(_BootstrapUncertaintyMixin, _SkBaggingClassifier):
         Number of classes.
     n_features_in_ : int
         Number of features seen during ``fit``.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (``n_features_in_``,)
         Names of features seen during ``fit`` (only if X had string names).
     oob_score_ : float
         Out-of-bag accuracy (only if ``oob_score=True``).

@@ -424,9 +424,9 @@ class GradientBoostingRegressor(RegressorMixin, _BaseGradientBoosting):
     ----------
     estimator_ : estimator
         The validated, unfitted base estimator.
-    estimators_ : ndarray of shape (n_estimators_, 1), dtype=object
+    estimators_ : ndarray of shape (``n_estimators_``, 1), dtype=object
         The fitted base learners.
-    step_sizes_ : ndarray of shape (n_estimators_, 1)
+    step_sizes_ : ndarray of shape (``n_estimators_``, 1)
         The line-search steps :math:`\rho_m` (before shrinkage); 1 for tree
         bases, whose leaves carry the steps.
     init_ : estimator or "zero"
@@ -434,15 +434,15 @@ class GradientBoostingRegressor(RegressorMixin, _BaseGradientBoosting):
     n_estimators_ : int
         Number of stages actually fit (fewer than ``n_estimators`` after
         early stopping).
-    train_score_ : ndarray of shape (n_estimators_,)
+    train_score_ : ndarray of shape (``n_estimators_``,)
         Loss on the in-bag training rows after each stage (mean squared
         error, mean absolute error or mean Huber loss).
-    validation_score_ : ndarray of shape (n_estimators_,)
+    validation_score_ : ndarray of shape (``n_estimators_``,)
         Loss on the validation rows after each stage; only with early
         stopping.
     n_features_in_ : int
         Number of features seen during ``fit``.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (``n_features_in_``,)
         Names of features seen during ``fit`` (only if X had string names).
 
     See Also

@@ -81,10 +81,10 @@ class GradientBoostingClassifier(ClassifierMixin, _BaseGradientBoosting):
     ----------
     estimator_ : estimator
         The validated, unfitted base estimator.
-    estimators_ : ndarray of shape (n_estimators_, K), dtype=object
+    estimators_ : ndarray of shape (``n_estimators_``, K), dtype=object
         The fitted base learners; K is 1 for binary problems, else
         ``n_classes_``.
-    step_sizes_ : ndarray of shape (n_estimators_, K)
+    step_sizes_ : ndarray of shape (``n_estimators_``, K)
         The line-search steps (before shrinkage); 1 for tree bases.
     init_ : estimator or "zero"
         The fitted init estimator.
@@ -94,13 +94,13 @@ class GradientBoostingClassifier(ClassifierMixin, _BaseGradientBoosting):
         Number of classes.
     n_estimators_ : int
         Number of stages actually fit.
-    train_score_ : ndarray of shape (n_estimators_,)
+    train_score_ : ndarray of shape (``n_estimators_``,)
         Mean log-loss on the in-bag training rows after each stage.
-    validation_score_ : ndarray of shape (n_estimators_,)
+    validation_score_ : ndarray of shape (``n_estimators_``,)
         Mean log-loss on the validation rows; only with early stopping.
     n_features_in_ : int
         Number of features seen during ``fit``.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (``n_features_in_``,)
         Names of features seen during ``fit`` (only if X had string names).
 
     See Also

@@ -143,7 +143,7 @@ class AdaBoostClassifier(_AdaBoostClassifierAPI, _SkAdaBoostClassifier):
         Weighted mean of the bases' importances (tree bases only).
     n_features_in_ : int
         Number of features seen during ``fit``.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (``n_features_in_``,)
         Names of features seen during ``fit`` (only if X had string names).
 
     See Also
@@ -357,7 +357,7 @@ class AdaBoostRegressor(_AdaBoostRegressorAPI, _SkAdaBoostRegressor):
         Weighted mean of the bases' importances (tree bases only).
     n_features_in_ : int
         Number of features seen during ``fit``.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (``n_features_in_``,)
         Names of features seen during ``fit`` (only if X had string names).
 
     See Also

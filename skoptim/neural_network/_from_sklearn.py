@@ -154,41 +154,41 @@ def from_sklearn(estimator):
     trains the same network with the same optimizer, schedule, penalty and
     stopping rule:
 
-    ===========================================  ===============================================
-    scikit-learn                                 skoptim
-    ===========================================  ===============================================
-    ``solver="adam"``, ``learning_rate_init``,   ``optimizer=Adam(learning_rate_init,``
-    ``beta_1``, ``beta_2``, ``epsilon``          ``beta_1, beta_2, epsilon)``
-
-    ``solver="sgd"``, ``momentum``,              ``optimizer=SGD(lr, momentum, nesterov=``
-    ``nesterovs_momentum``                       ``nesterovs_momentum and momentum > 0)``
-
-    ``learning_rate="constant"``                 ``lr = learning_rate_init``
-
-    ``learning_rate="invscaling"``, ``power_t``  ``lr = InverseScaling(learning_rate_init,``
-                                                 ``power_t, unit="step")`` (approximate)
-
-    ``learning_rate="adaptive"``                 ``lr = ReduceOnPlateau(learning_rate_init,``
-                                                 ``factor=0.2, patience=n_iter_no_change,``
-                                                 ``threshold=tol)`` and a longer
-                                                 ``n_iter_no_change`` (approximate)
-
-    ``solver="lbfgs"``, ``max_fun``, ``tol``     ``optimizer=LBFGS(tol=tol, max_fun=max_fun)``
-
-    ``alpha``                                    ``regularizers=[L2(alpha)]`` (if ``alpha > 0``)
-
-    ``early_stopping=True``,                     ``EarlyStopping(validation_fraction,``
-    ``validation_fraction``,                     ``patience=n_iter_no_change + 1,``
-    ``n_iter_no_change``, ``tol``                ``min_delta=tol, monitor="score")``
-
-    ``loss`` (regressor)                         ``loss``
-
-    ``hidden_layer_sizes``, ``activation``,      the same name and meaning
-    ``batch_size``, ``max_iter``, ``tol``,
-    ``n_iter_no_change``, ``shuffle``,
-    ``random_state``, ``warm_start``,
-    ``verbose``
-    ===========================================  ===============================================
+    +---------------------------------------------+-------------------------------------------------+
+    | scikit-learn                                | skoptim                                         |
+    +=============================================+=================================================+
+    | ``solver="adam"``, ``learning_rate_init``,  | ``optimizer=Adam(learning_rate_init,            |
+    | ``beta_1``, ``beta_2``, ``epsilon``         | beta_1, beta_2, epsilon)``                      |
+    +---------------------------------------------+-------------------------------------------------+
+    | ``solver="sgd"``, ``momentum``,             | ``optimizer=SGD(lr, momentum, nesterov=         |
+    | ``nesterovs_momentum``                      | nesterovs_momentum and momentum > 0)``          |
+    +---------------------------------------------+-------------------------------------------------+
+    | ``learning_rate="constant"``                | ``lr = learning_rate_init``                     |
+    +---------------------------------------------+-------------------------------------------------+
+    | ``learning_rate="invscaling"``, ``power_t`` | ``lr = InverseScaling(learning_rate_init,       |
+    |                                             | power_t, unit="step")`` (approximate)           |
+    +---------------------------------------------+-------------------------------------------------+
+    | ``learning_rate="adaptive"``                | ``lr = ReduceOnPlateau(learning_rate_init,      |
+    |                                             | factor=0.2, patience=n_iter_no_change,          |
+    |                                             | threshold=tol)`` and a longer                   |
+    |                                             | ``n_iter_no_change`` (approximate)              |
+    +---------------------------------------------+-------------------------------------------------+
+    | ``solver="lbfgs"``, ``max_fun``, ``tol``    | ``optimizer=LBFGS(tol=tol, max_fun=max_fun)``   |
+    +---------------------------------------------+-------------------------------------------------+
+    | ``alpha``                                   | ``regularizers=[L2(alpha)]`` (if ``alpha > 0``) |
+    +---------------------------------------------+-------------------------------------------------+
+    | ``early_stopping=True``,                    | ``EarlyStopping(validation_fraction,            |
+    | ``validation_fraction``,                    | patience=n_iter_no_change + 1,                  |
+    | ``n_iter_no_change``, ``tol``               | min_delta=tol, monitor="score")``               |
+    +---------------------------------------------+-------------------------------------------------+
+    | ``loss`` (regressor)                        | ``loss``                                        |
+    +---------------------------------------------+-------------------------------------------------+
+    | ``hidden_layer_sizes``, ``activation``,     | the same name and meaning                       |
+    | ``batch_size``, ``max_iter``, ``tol``,      |                                                 |
+    | ``n_iter_no_change``, ``shuffle``,          |                                                 |
+    | ``random_state``, ``warm_start``,           |                                                 |
+    | ``verbose``                                 |                                                 |
+    +---------------------------------------------+-------------------------------------------------+
 
     Parameters
     ----------
