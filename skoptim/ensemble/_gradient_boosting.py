@@ -9,6 +9,7 @@ line-searched, shrunk step along it.
 
 from __future__ import annotations
 
+import time
 import warnings
 from abc import ABCMeta, abstractmethod
 from collections.abc import Iterator
@@ -44,13 +45,15 @@ from skoptim.ensemble._gb_losses import (
     _HuberLoss,
     _SquaredError,
 )
+from skoptim.utils._callbacks import CallbackSupportMixin, has_callbacks, propagate_into
+from skoptim.utils._training_log import TrainingLog
 
 # --------------------------------------------------------------------------
 # Estimators
 # --------------------------------------------------------------------------
 
 
-class _BaseGradientBoosting(BaseEstimator, metaclass=ABCMeta):
+class _BaseGradientBoosting(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
     """Gradient boosting with an arbitrary regressor as base (private)."""
 
     _parameter_constraints: dict = {
@@ -212,6 +215,13 @@ class _BaseGradientBoosting(BaseEstimator, metaclass=ABCMeta):
             X_tr, y_tr, w_tr = X, y, sample_weight
             X_val = y_val = w_val = None
 
+        metadata = {"sample_weight": sample_weight} if weighted else None
+        root = self._init_callback_context(max_subtasks=self.n_estimators)
+        root.call_on_fit_task_begin(
+            estimator=self, X=X, y=self._labels(y), metadata=metadata
+        )
+        tracked = has_callbacks(self)
+        stage_metadata = {"sample_weight": w_tr} if weighted else None
         self._loss = self._make_loss()
         loss = self._loss
         self._fit_init(X_tr, y_tr, w_tr if weighted else None)
@@ -228,7 +238,19 @@ class _BaseGradientBoosting(BaseEstimator, metaclass=ABCMeta):
             if self.n_iter_no_change is not None
             else None
         )
+        log = self._stage_log(loss_history is not None) if self.verbose else None
+        self.stop_reason_ = "n_estimators"
         for i in range(self.n_estimators):
+            if log is not None:
+                start = time.perf_counter()
+            if tracked:
+                stage_ctx = root.subcontext(task_name="stage")
+                stage_ctx.call_on_fit_task_begin(
+                    estimator=self,
+                    X=X_tr,
+                    y=self._labels(y_tr),
+                    metadata=stage_metadata,
+                )
             if n_inbag < n_samples:
                 inbag = np.sort(random_state.choice(n_samples, n_inbag, replace=False))
             else:
@@ -248,7 +270,11 @@ class _BaseGradientBoosting(BaseEstimator, metaclass=ABCMeta):
                 fit_kw = {}
                 if weighted and base_takes_weight:
                     fit_kw["sample_weight"] = w_tr[inbag]
-                base.fit(X_tr[inbag], residuals[inbag, k], **fit_kw)
+                if tracked and K == 1:  # the base's own tasks beneath the stage
+                    with propagate_into(stage_ctx, base):
+                        base.fit(X_tr[inbag], residuals[inbag, k], **fit_kw)
+                else:
+                    base.fit(X_tr[inbag], residuals[inbag, k], **fit_kw)
                 if use_leaves:
                     self._update_leaves(
                         base,
@@ -284,26 +310,71 @@ class _BaseGradientBoosting(BaseEstimator, metaclass=ABCMeta):
             estimators.append(stage)
             steps.append(stage_steps)
             train_score.append(loss(y_tr[inbag], raw[inbag], w_tr[inbag]))
-            if self.verbose:
-                print(f"stage {i + 1:4d}: training loss {train_score[-1]:.6g}")
+            stop_reason = val_loss = None
             if loss_history is not None:
                 val_loss = loss(y_val, raw_val, w_val)
                 val_score.append(val_loss)
                 if np.any(val_loss + self.tol < loss_history):
                     loss_history[i % len(loss_history)] = val_loss
                 else:
-                    break
+                    stop_reason = "early_stopping"
+            if log is not None:
+                values = {"train_loss": train_score[-1]}
+                if val_loss is not None:
+                    values["valid_loss"] = val_loss
+                log.row(i + 1, time=time.perf_counter() - start, **values)
+            if tracked and stage_ctx.call_on_fit_task_end(
+                estimator=self,
+                X=X_tr,
+                y=self._labels(y_tr),
+                metadata=stage_metadata,
+                reconstruction_attributes=lambda: self._fitted_stages(
+                    estimators, steps, train_score, val_score, K
+                ),
+            ):
+                stop_reason = stop_reason or "callback"
+            if stop_reason is not None:
+                self.stop_reason_ = stop_reason
+                break
 
-        self.estimators_ = np.empty((len(estimators), K), dtype=object)
+        for name, value in self._fitted_stages(
+            estimators, steps, train_score, val_score, K
+        ).items():
+            setattr(self, name, value)
+        root.call_on_fit_task_end(
+            estimator=self, X=X, y=self._labels(y), metadata=metadata
+        )
+        return self
+
+    def _fitted_stages(self, estimators, steps, train_score, val_score, K):
+        """The fitted attributes of the stages in ``estimators`` so far."""
+        stages = np.empty((len(estimators), K), dtype=object)
         for i, stage in enumerate(estimators):
             for k, base in enumerate(stage):
-                self.estimators_[i, k] = base
-        self.step_sizes_ = np.asarray(steps, dtype=np.float64).reshape(-1, K)
-        self.n_estimators_ = len(estimators)
-        self.train_score_ = np.asarray(train_score)
-        if loss_history is not None:
-            self.validation_score_ = np.asarray(val_score)
-        return self
+                stages[i, k] = base
+        fitted = {
+            "estimators_": stages,
+            "step_sizes_": np.asarray(steps, dtype=np.float64).reshape(-1, K),
+            "n_estimators_": len(estimators),
+            "train_score_": np.asarray(train_score),
+        }
+        if self.n_iter_no_change is not None:
+            fitted["validation_score_"] = np.asarray(val_score)
+        return fitted
+
+    def _labels(self, y):
+        """y as the user gave it, lazily (class labels for classifiers)."""
+        return y
+
+    def _stage_log(self, validation):
+        """The ``verbose`` table: one line per stage."""
+        columns = ["train_loss", "valid_loss"] if validation else ["train_loss"]
+        return TrainingLog(
+            columns,
+            step_name="stage",
+            max_steps=self.n_estimators,
+            best=(columns[-1], "min"),
+        )
 
     def _update_leaves(self, tree, X, y, raw, w, k):
         """TreeBoost: give each leaf its own optimal update (Friedman 2001)."""
@@ -418,7 +489,9 @@ class GradientBoostingRegressor(RegressorMixin, _BaseGradientBoosting):
     random_state : int, RandomState instance or None, default=None
         Seeds the subsampling, the validation split and the bases.
     verbose : int, default=0
-        Print the training loss after every stage if > 0.
+        If > 0, print one line per stage: the in-bag training loss, the
+        validation loss with early stopping, and the stage's time; the best
+        loss so far (validation loss when there is one) is marked with ``*``.
 
     Attributes
     ----------
@@ -440,6 +513,11 @@ class GradientBoostingRegressor(RegressorMixin, _BaseGradientBoosting):
     validation_score_ : ndarray of shape (n_estimators_,)
         Loss on the validation rows after each stage; only with early
         stopping.
+    stop_reason_ : str
+        Why boosting stopped: ``"n_estimators"`` (all stages were fit),
+        ``"early_stopping"`` (no validation improvement for
+        ``n_iter_no_change`` stages) or ``"callback"`` (a callback's
+        ``on_fit_task_end`` returned True; see Notes).
     n_features_in_ : int
         Number of features seen during ``fit``.
     feature_names_in_ : ndarray of shape (n_features_in_,)
@@ -449,6 +527,20 @@ class GradientBoostingRegressor(RegressorMixin, _BaseGradientBoosting):
     --------
     GradientBoostingClassifier : The log-loss counterpart.
     sklearn.ensemble.GradientBoostingRegressor : Tree-only, per-leaf steps.
+
+    Notes
+    -----
+    **Callbacks.** ``set_callbacks`` takes :mod:`sklearn.callback` callbacks
+    (e.g. :class:`skoptim.callback.ProgressBar` or
+    :class:`sklearn.callback.ScoringMonitor`, which gets the model as of each
+    stage). The fit is the root task and each stage a subtask. A callback
+    whose ``on_fit_task_end`` returns True stops boosting after that stage:
+    the model is fitted with the ``n_estimators_`` stages so far and
+    ``stop_reason_`` is ``"callback"``. When K is 1 and the base supports
+    callbacks, they are propagated into it, so its own iterations appear
+    beneath the stage; a propagated callback then sees the stage as the
+    base's fit task, whose result the base ignores, as in scikit-learn's
+    meta-estimators (set a stopping callback that is not auto-propagated).
 
     References
     ----------
