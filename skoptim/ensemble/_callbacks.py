@@ -207,6 +207,7 @@ _ROUND_ATTRS = (
     "_round_ctx",
     "_round_stack",
     "_round_metadata",
+    "_round_data",
 )
 
 
@@ -256,17 +257,17 @@ class RoundTasksMixin(CallbackSupportMixin):
             return self._boost_round(iboost, X, y, sample_weight, random_state)
         if self._stop_requested:  # a callback asked to stop: end the loop
             return None, None, None
-        context = None
-        if root is not None:
-            context = root.subcontext(task_name="round")
-            context.call_on_fit_task_begin(
-                estimator=self, X=X, y=y, metadata=self._round_metadata
-            )
+        context = None if root is None else root.subcontext(task_name="round")
         start = time.perf_counter()
         with contextlib.ExitStack() as stack:
+            # the round's task begins in ``_make_estimator``, once the
+            # callbacks are propagated into the round's member
             self._round_ctx, self._round_stack = context, stack
+            self._round_data = X, y
             result = self._boost_round(iboost, X, y, sample_weight, random_state)
-            self._round_ctx = self._round_stack = None
+            if self._round_ctx is not None:  # no member was made
+                self._begin_round()
+            self._round_stack = None
         elapsed = time.perf_counter() - start
         if context is not None:
             self._stop_requested = context.call_on_fit_task_end(
@@ -297,4 +298,14 @@ class RoundTasksMixin(CallbackSupportMixin):
         context = self.__dict__.get("_round_ctx")
         if context is not None:
             self._round_stack.enter_context(propagate_into(context, estimator))
+            self._begin_round()
         return estimator
+
+    def _begin_round(self):
+        # Inside the propagation, as scikit-learn's meta-estimators do: the
+        # propagated callbacks see the round as the member's own fit task.
+        context, self._round_ctx = self._round_ctx, None
+        X, y = self._round_data
+        context.call_on_fit_task_begin(
+            estimator=self, X=X, y=y, metadata=self._round_metadata
+        )

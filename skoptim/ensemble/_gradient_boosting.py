@@ -245,12 +245,13 @@ class _BaseGradientBoosting(CallbackSupportMixin, BaseEstimator, metaclass=ABCMe
                 start = time.perf_counter()
             if tracked:
                 stage_ctx = root.subcontext(task_name="stage")
-                stage_ctx.call_on_fit_task_begin(
-                    estimator=self,
-                    X=X_tr,
-                    y=self._labels(y_tr),
-                    metadata=stage_metadata,
-                )
+                if K > 1:
+                    stage_ctx.call_on_fit_task_begin(
+                        estimator=self,
+                        X=X_tr,
+                        y=self._labels(y_tr),
+                        metadata=stage_metadata,
+                    )
             if n_inbag < n_samples:
                 inbag = np.sort(random_state.choice(n_samples, n_inbag, replace=False))
             else:
@@ -272,6 +273,12 @@ class _BaseGradientBoosting(CallbackSupportMixin, BaseEstimator, metaclass=ABCMe
                     fit_kw["sample_weight"] = w_tr[inbag]
                 if tracked and K == 1:  # the base's own tasks beneath the stage
                     with propagate_into(stage_ctx, base):
+                        stage_ctx.call_on_fit_task_begin(
+                            estimator=self,
+                            X=X_tr,
+                            y=self._labels(y_tr),
+                            metadata=stage_metadata,
+                        )
                         base.fit(X_tr[inbag], residuals[inbag, k], **fit_kw)
                 else:
                     base.fit(X_tr[inbag], residuals[inbag, k], **fit_kw)

@@ -250,7 +250,11 @@ class AdaBoostClassifier(_AdaBoostClassifierAPI, _SkAdaBoostClassifier):
         self.boost_by_ = _resolve_boost_by(self, "reweighting")
 
     def __sklearn_tags__(self):
-        base = self.estimator or DecisionTreeClassifier(max_depth=1)
+        # not ``self.estimator or ...``: an unfitted ensemble as base has a
+        # ``__len__`` that fails before fit
+        base = self.estimator
+        if base is None:
+            base = DecisionTreeClassifier(max_depth=1)
         return _base_tags_into(super().__sklearn_tags__(), base)
 
     def _boost_round(self, iboost, X, y, sample_weight, random_state):
@@ -456,7 +460,11 @@ class AdaBoostRegressor(_AdaBoostRegressorAPI, _SkAdaBoostRegressor):
         self.boost_by_ = _resolve_boost_by(self, "resampling")
 
     def __sklearn_tags__(self):
-        base = self.estimator or DecisionTreeRegressor(max_depth=3)
+        # not ``self.estimator or ...``: an unfitted ensemble as base has a
+        # ``__len__`` that fails before fit
+        base = self.estimator
+        if base is None:
+            base = DecisionTreeRegressor(max_depth=3)
         return _base_tags_into(super().__sklearn_tags__(), base)
 
     def _boost_round(self, iboost, X, y, sample_weight, random_state):
