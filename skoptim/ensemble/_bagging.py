@@ -289,6 +289,11 @@ class BaggingRegressor(_BootstrapUncertaintyMixin, _SkBaggingRegressor):
     over a Dask cluster. The members' seeds are drawn from ``random_state``
     before dispatch, so the fitted ensemble does not depend on the backend.
 
+    ``set_callbacks`` takes :mod:`sklearn.callback` callbacks (e.g.
+    :class:`skoptim.callback.ProgressBar`): the fit is the root task, each
+    member a subtask, and the callbacks are propagated into members that
+    support them (their own iterations appear beneath), for any ``n_jobs``.
+
     Parameters
     ----------
     estimator : object, default=None

@@ -47,8 +47,8 @@ class BaggingClassifier(_BootstrapUncertaintyMixin, _SkBaggingClassifier):
     :meth:`predict_uncertainty`.
 
     Members are fit through :mod:`joblib`, so ``n_jobs`` and
-    ``joblib.parallel_config(backend="dask")`` apply as for
-    :class:`BaggingRegressor`.
+    ``joblib.parallel_config(backend="dask")`` apply, and ``set_callbacks``
+    works (members as subtasks), as for :class:`BaggingRegressor`.
 
     Parameters
     ----------

@@ -194,7 +194,8 @@ class TrainingLog:
                 )
             best = (best[0], best[1])
         if max_steps is not None and (
-            isinstance(max_steps, bool) or not int(max_steps) == max_steps
+            isinstance(max_steps, bool)
+            or not int(max_steps) == max_steps
             or max_steps < 1
         ):
             raise ValueError(
@@ -217,8 +218,7 @@ class TrainingLog:
             self._widths.append(6)
 
     def _print(self, line: str) -> None:
-        print(line, file=self.file if self.file is not None else sys.stdout,
-              flush=True)
+        print(line, file=self.file if self.file is not None else sys.stdout, flush=True)
 
     def _join(self, cells: Sequence[str]) -> str:
         cells = zip(cells, self._widths, strict=True)
