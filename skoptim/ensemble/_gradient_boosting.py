@@ -229,7 +229,7 @@ class _BaseGradientBoosting(CallbackSupportMixin, BaseEstimator, metaclass=ABCMe
             else None
         )
         log = self._stage_log(loss_history is not None) if self.verbose else None
-        self.stop_reason_ = "n_estimators"
+        stopped_by = "n_estimators"
         for i in range(self.n_estimators):
             if log is not None:
                 start = time.perf_counter()
@@ -331,13 +331,14 @@ class _BaseGradientBoosting(CallbackSupportMixin, BaseEstimator, metaclass=ABCMe
             ):
                 stop_reason = stop_reason or "callback"
             if stop_reason is not None:
-                self.stop_reason_ = stop_reason
+                stopped_by = stop_reason
                 break
 
         for name, value in self._fitted_stages(
             estimators, steps, train_score, val_score, K
         ).items():
             setattr(self, name, value)
+        self.stop_reason_ = stopped_by
         root.call_on_fit_task_end(
             estimator=self, X=X, y=self._labels(y), metadata=metadata
         )

@@ -7,6 +7,7 @@ import warnings
 import numpy as np
 import pytest
 from numpy.testing import assert_allclose, assert_array_equal
+from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.callback import CallbackContext, ScoringMonitor
 from sklearn.callback import ProgressBar as SkProgressBar
 from sklearn.callback._callback_context import get_context_path
@@ -166,10 +167,19 @@ def test_bagging_oob_score_unchanged_by_callbacks_and_members_unwrapped():
     pickle.loads(pickle.dumps(traced))
 
 
+class _FailingRegressor(RegressorMixin, BaseEstimator):
+    def fit(self, X, y):
+        raise ValueError("this member cannot be fit")
+
+    def predict(self, X):
+        return np.zeros(len(X))
+
+
 def test_bagging_failed_fit_leaves_no_bookkeeping_and_keeps_verbose():
-    bag = BaggingRegressor(n_estimators=3, verbose=2).set_callbacks(Recording())
-    with pytest.raises(ValueError):
-        bag.fit(X_REG[:, :2], np.r_[Y_REG[:-1], np.nan])
+    bag = BaggingRegressor(_FailingRegressor(), n_estimators=3, verbose=2)
+    bag.set_callbacks(Recording())
+    with pytest.raises(ValueError, match="cannot be fit"):
+        bag.fit(X_REG, Y_REG)
     assert bag.verbose == 2
     leftovers = {"_member_contexts", "_member_fit_times", "_member_slots_used"}
     assert not (leftovers | {"_members_fit_from", "_wrap_members"}) & set(vars(bag))
