@@ -293,6 +293,7 @@ class BaggingRegressor(_BootstrapUncertaintyMixin, _SkBaggingRegressor):
     :class:`skoptim.callback.ProgressBar`): the fit is the root task, each
     member a subtask, and the callbacks are propagated into members that
     support them (their own iterations appear beneath), for any ``n_jobs``.
+    The members are independent: a callback's request to stop is ignored.
 
     Parameters
     ----------

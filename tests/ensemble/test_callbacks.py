@@ -117,6 +117,26 @@ def test_bagging_members_are_subtasks_with_their_own_tasks_beneath(n_jobs):
         assert {p[2][:2] for p in iterations} == {("LogisticRegression", "lbfgs-iter")}
 
 
+class RecordingDepth0(Recording):
+    """Auto-propagated, but to no sub-estimator level."""
+
+    max_propagation_depth = 0
+
+
+def test_bagging_propagation_depth_zero_keeps_callbacks_on_the_ensemble():
+    callback = RecordingDepth0()
+    BaggingClassifier(
+        LogisticRegression(max_iter=3), n_estimators=2, random_state=0
+    ).set_callbacks(callback).fit(X_CLF, Y_CLF)
+    _assert_begin_end_match(callback)
+    # the members' tasks are the ensemble's leaves; nothing of the members'
+    assert sorted(callback.paths()) == [
+        (("BaggingClassifier", "fit", 0),),
+        (("BaggingClassifier", "fit", 0), ("BaggingClassifier", "member", 0)),
+        (("BaggingClassifier", "fit", 0), ("BaggingClassifier", "member", 1)),
+    ]
+
+
 def test_bagging_tree_is_the_same_for_any_n_jobs():
     trees = []
     for n_jobs in (1, 2):
