@@ -9,8 +9,8 @@ and gradient boosting of any scikit-learn regressor
 
 from skoptim.ensemble._bagging import BaggingRegressor
 from skoptim.ensemble._bagging_classifier import BaggingClassifier
-from skoptim.ensemble._gradient_boosting import GradientBoostingRegressor
 from skoptim.ensemble._gradient_boosting_classifier import GradientBoostingClassifier
+from skoptim.ensemble._gradient_boosting_regressor import GradientBoostingRegressor
 from skoptim.ensemble._plot import PredictionIntervalDisplay
 from skoptim.ensemble._weight_boosting import AdaBoostClassifier, AdaBoostRegressor
 

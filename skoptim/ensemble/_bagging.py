@@ -36,6 +36,9 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
+from skoptim.ensemble import _callbacks
+from skoptim.utils._callbacks import CallbackSupportMixin
+
 __all__ = ["BaggingRegressor"]
 
 # Upper bound on the number of floats materialised at once by the
@@ -61,8 +64,15 @@ def _member_outputs(estimators, estimators_features, X, method, params=None):
     ]
 
 
-class _BootstrapUncertaintyMixin:
-    """Shared fit-time checks and bookkeeping for the two bagging ensembles."""
+class _BootstrapUncertaintyMixin(CallbackSupportMixin):
+    """Shared fit-time checks and bookkeeping for the two bagging ensembles.
+
+    Callbacks (``set_callbacks``): the fit is the root task and each member
+    fit by this call a subtask (``task_id`` = the member's index in
+    ``estimators_``), into which the callbacks are propagated; any
+    ``n_jobs`` (see ``_callbacks``). ``verbose`` prints one line per member
+    (see ``_callbacks.print_member_log``).
+    """
 
     def _check_base_kind(self, estimator):
         """Raise if the base estimator is of the wrong kind (clf vs reg)."""
@@ -169,6 +179,10 @@ class _BootstrapUncertaintyMixin:
             n_before = len(self.estimators_)
             old_seeds = np.asarray(getattr(self, "_seeds", old_seeds))[:n_before]
 
+        root = _callbacks.begin_member_tasks(self, X, y, sample_weight, n_before)
+        # The members are reported by the training log, not by joblib's and
+        # scikit-learn's own per-member prints.
+        verbose, self.verbose = self.verbose, 0
         try:
             super()._fit(
                 X,
@@ -182,10 +196,30 @@ class _BootstrapUncertaintyMixin:
         except (ValueError, IndexError) as exc:
             self._explain_member_failure(exc, y)
             raise
+        finally:
+            self.verbose = verbose
+            fit_times = _callbacks.end_member_tasks(self)
         if len(self._seeds) != len(self.estimators_):
             self._seeds = np.concatenate([old_seeds, self._seeds])
         self._after_fit(X, y)
+        if verbose:
+            _callbacks.print_member_log(
+                self, X, self._member_targets(y), n_before, fit_times
+            )
+        root.call_on_fit_task_end(
+            estimator=self, X=X, y=y, metadata=_callbacks.weights(sample_weight)
+        )
         return self
+
+    def _make_estimator(self, append=True, random_state=None):
+        estimator = super()._make_estimator(append=append, random_state=random_state)
+        if append:
+            return estimator
+        return _callbacks.make_member(self, estimator, random_state)
+
+    def _member_targets(self, y):
+        """y as the members were fit on it (encoded labels for classifiers)."""
+        return np.asarray(y)
 
     def _after_fit(self, X, y):
         """Hook run once the members are fit (X validated, y as members saw)."""
@@ -255,6 +289,12 @@ class BaggingRegressor(_BootstrapUncertaintyMixin, _SkBaggingRegressor):
     over a Dask cluster. The members' seeds are drawn from ``random_state``
     before dispatch, so the fitted ensemble does not depend on the backend.
 
+    ``set_callbacks`` takes :mod:`sklearn.callback` callbacks (e.g.
+    :class:`skoptim.callback.ProgressBar`): the fit is the root task, each
+    member a subtask, and the callbacks are propagated into members that
+    support them (their own iterations appear beneath), for any ``n_jobs``.
+    The members are independent: a callback's request to stop is ignored.
+
     Parameters
     ----------
     estimator : object, default=None
@@ -285,7 +325,10 @@ class BaggingRegressor(_BootstrapUncertaintyMixin, _SkBaggingRegressor):
     random_state : int, RandomState instance or None, default=None
         Controls the subsamples and the members' own seeds.
     verbose : int, default=0
-        Verbosity of fitting and predicting.
+        If > 0, ``fit`` prints a table with one line per member: its
+        out-of-bag score (``bootstrap=True`` only) and fit time, the best
+        so far marked with ``*``. joblib's messages are then only shown by
+        ``predict``.
 
     Attributes
     ----------
@@ -377,6 +420,7 @@ class BaggingRegressor(_BootstrapUncertaintyMixin, _SkBaggingRegressor):
         scores it anyway (and breaks on multi-output targets); here such a
         row is NaN in ``oob_prediction_`` and left out of ``oob_score_``.
         """
+        _callbacks.unwrap_members(self)
         n_samples = y.shape[0]
         sums = np.zeros(y.shape, dtype=np.float64)
         counts = np.zeros(n_samples)

@@ -29,6 +29,7 @@ from sklearn.utils.metaestimators import available_if
 from sklearn.utils.parallel import Parallel, delayed
 from sklearn.utils.validation import check_is_fitted
 
+from skoptim.ensemble import _callbacks
 from skoptim.ensemble._bagging import _BootstrapUncertaintyMixin
 from skoptim.ensemble._members import member_class_scores, present_classes
 
@@ -46,8 +47,8 @@ class BaggingClassifier(_BootstrapUncertaintyMixin, _SkBaggingClassifier):
     :meth:`predict_uncertainty`.
 
     Members are fit through :mod:`joblib`, so ``n_jobs`` and
-    ``joblib.parallel_config(backend="dask")`` apply as for
-    :class:`BaggingRegressor`.
+    ``joblib.parallel_config(backend="dask")`` apply, and ``set_callbacks``
+    works (members as subtasks), as for :class:`BaggingRegressor`.
 
     Parameters
     ----------
@@ -75,7 +76,10 @@ class BaggingClassifier(_BootstrapUncertaintyMixin, _SkBaggingClassifier):
     random_state : int, RandomState instance or None, default=None
         Controls the subsamples and the members' own seeds.
     verbose : int, default=0
-        Verbosity of fitting and predicting.
+        If > 0, ``fit`` prints a table with one line per member: its
+        out-of-bag accuracy (``bootstrap=True`` only) and fit time, the best
+        so far marked with ``*``. joblib's messages are then only shown by
+        ``predict``.
 
     Attributes
     ----------
@@ -232,6 +236,9 @@ class BaggingClassifier(_BootstrapUncertaintyMixin, _SkBaggingClassifier):
         self._members_present = [
             present_classes(samples, y_encoded) for samples in self.estimators_samples_
         ]
+
+    def _member_targets(self, y):
+        return np.searchsorted(self.classes_, column_or_1d(y))
 
     def _member_method(self):
         if hasattr(self.estimators_[0], "predict_proba"):
@@ -397,6 +404,7 @@ decision_function`.
 
     def _set_oob_score(self, X, y):
         """Out-of-bag accuracy over the rows that are out of bag at least once."""
+        _callbacks.unwrap_members(self)
         n_samples = y.shape[0]
         self._members_present = [
             present_classes(samples, y) for samples in self.estimators_samples_

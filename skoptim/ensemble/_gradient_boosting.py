@@ -1,4 +1,4 @@
-"""Gradient boosting of any scikit-learn regressor.
+"""Gradient boosting of any scikit-learn regressor: the boosting loop.
 
 scikit-learn's gradient boosting only boosts its own trees (its RFC #33412
 asks for arbitrary base learners). This module implements Friedman's
@@ -9,21 +9,19 @@ line-searched, shrunk step along it.
 
 from __future__ import annotations
 
+import time
 import warnings
 from abc import ABCMeta, abstractmethod
-from collections.abc import Iterator
 from numbers import Integral, Real
 
 import numpy as np
 from numpy.typing import ArrayLike
 from sklearn.base import (
     BaseEstimator,
-    RegressorMixin,
     _fit_context,
     clone,
     is_classifier,
 )
-from sklearn.dummy import DummyRegressor
 from sklearn.ensemble._base import _set_random_states
 from sklearn.model_selection import train_test_split
 from sklearn.tree import DecisionTreeRegressor
@@ -37,20 +35,15 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
-__all__ = ["GradientBoostingRegressor"]
-
-from skoptim.ensemble._gb_losses import (
-    _AbsoluteError,
-    _HuberLoss,
-    _SquaredError,
-)
+from skoptim.utils._callbacks import CallbackSupportMixin, has_callbacks, propagate_into
+from skoptim.utils._training_log import TrainingLog
 
 # --------------------------------------------------------------------------
 # Estimators
 # --------------------------------------------------------------------------
 
 
-class _BaseGradientBoosting(BaseEstimator, metaclass=ABCMeta):
+class _BaseGradientBoosting(CallbackSupportMixin, BaseEstimator, metaclass=ABCMeta):
     """Gradient boosting with an arbitrary regressor as base (private)."""
 
     _parameter_constraints: dict = {
@@ -212,6 +205,13 @@ class _BaseGradientBoosting(BaseEstimator, metaclass=ABCMeta):
             X_tr, y_tr, w_tr = X, y, sample_weight
             X_val = y_val = w_val = None
 
+        metadata = {"sample_weight": sample_weight} if weighted else None
+        root = self._init_callback_context(max_subtasks=self.n_estimators)
+        root.call_on_fit_task_begin(
+            estimator=self, X=X, y=self._labels(y), metadata=metadata
+        )
+        tracked = has_callbacks(self)
+        stage_metadata = {"sample_weight": w_tr} if weighted else None
         self._loss = self._make_loss()
         loss = self._loss
         self._fit_init(X_tr, y_tr, w_tr if weighted else None)
@@ -228,7 +228,20 @@ class _BaseGradientBoosting(BaseEstimator, metaclass=ABCMeta):
             if self.n_iter_no_change is not None
             else None
         )
+        log = self._stage_log(loss_history is not None) if self.verbose else None
+        stopped_by = "n_estimators"
         for i in range(self.n_estimators):
+            if log is not None:
+                start = time.perf_counter()
+            if tracked:
+                stage_ctx = root.subcontext(task_name="stage")
+                if K > 1:
+                    stage_ctx.call_on_fit_task_begin(
+                        estimator=self,
+                        X=X_tr,
+                        y=self._labels(y_tr),
+                        metadata=stage_metadata,
+                    )
             if n_inbag < n_samples:
                 inbag = np.sort(random_state.choice(n_samples, n_inbag, replace=False))
             else:
@@ -248,7 +261,17 @@ class _BaseGradientBoosting(BaseEstimator, metaclass=ABCMeta):
                 fit_kw = {}
                 if weighted and base_takes_weight:
                     fit_kw["sample_weight"] = w_tr[inbag]
-                base.fit(X_tr[inbag], residuals[inbag, k], **fit_kw)
+                if tracked and K == 1:  # the base's own tasks beneath the stage
+                    with propagate_into(stage_ctx, base):
+                        stage_ctx.call_on_fit_task_begin(
+                            estimator=self,
+                            X=X_tr,
+                            y=self._labels(y_tr),
+                            metadata=stage_metadata,
+                        )
+                        base.fit(X_tr[inbag], residuals[inbag, k], **fit_kw)
+                else:
+                    base.fit(X_tr[inbag], residuals[inbag, k], **fit_kw)
                 if use_leaves:
                     self._update_leaves(
                         base,
@@ -284,26 +307,72 @@ class _BaseGradientBoosting(BaseEstimator, metaclass=ABCMeta):
             estimators.append(stage)
             steps.append(stage_steps)
             train_score.append(loss(y_tr[inbag], raw[inbag], w_tr[inbag]))
-            if self.verbose:
-                print(f"stage {i + 1:4d}: training loss {train_score[-1]:.6g}")
+            stop_reason = val_loss = None
             if loss_history is not None:
                 val_loss = loss(y_val, raw_val, w_val)
                 val_score.append(val_loss)
                 if np.any(val_loss + self.tol < loss_history):
                     loss_history[i % len(loss_history)] = val_loss
                 else:
-                    break
+                    stop_reason = "early_stopping"
+            if log is not None:
+                values = {"train_loss": train_score[-1]}
+                if val_loss is not None:
+                    values["valid_loss"] = val_loss
+                log.row(i + 1, time=time.perf_counter() - start, **values)
+            if tracked and stage_ctx.call_on_fit_task_end(
+                estimator=self,
+                X=X_tr,
+                y=self._labels(y_tr),
+                metadata=stage_metadata,
+                reconstruction_attributes=lambda: self._fitted_stages(
+                    estimators, steps, train_score, val_score, K
+                ),
+            ):
+                stop_reason = stop_reason or "callback"
+            if stop_reason is not None:
+                stopped_by = stop_reason
+                break
 
-        self.estimators_ = np.empty((len(estimators), K), dtype=object)
+        for name, value in self._fitted_stages(
+            estimators, steps, train_score, val_score, K
+        ).items():
+            setattr(self, name, value)
+        self.stop_reason_ = stopped_by
+        root.call_on_fit_task_end(
+            estimator=self, X=X, y=self._labels(y), metadata=metadata
+        )
+        return self
+
+    def _fitted_stages(self, estimators, steps, train_score, val_score, K):
+        """The fitted attributes of the stages in ``estimators`` so far."""
+        stages = np.empty((len(estimators), K), dtype=object)
         for i, stage in enumerate(estimators):
             for k, base in enumerate(stage):
-                self.estimators_[i, k] = base
-        self.step_sizes_ = np.asarray(steps, dtype=np.float64).reshape(-1, K)
-        self.n_estimators_ = len(estimators)
-        self.train_score_ = np.asarray(train_score)
-        if loss_history is not None:
-            self.validation_score_ = np.asarray(val_score)
-        return self
+                stages[i, k] = base
+        fitted = {
+            "estimators_": stages,
+            "step_sizes_": np.asarray(steps, dtype=np.float64).reshape(-1, K),
+            "n_estimators_": len(estimators),
+            "train_score_": np.asarray(train_score),
+        }
+        if self.n_iter_no_change is not None:
+            fitted["validation_score_"] = np.asarray(val_score)
+        return fitted
+
+    def _labels(self, y):
+        """y as the user gave it, lazily (class labels for classifiers)."""
+        return y
+
+    def _stage_log(self, validation):
+        """The ``verbose`` table: one line per stage."""
+        columns = ["train_loss", "valid_loss"] if validation else ["train_loss"]
+        return TrainingLog(
+            columns,
+            step_name="stage",
+            max_steps=self.n_estimators,
+            best=(columns[-1], "min"),
+        )
 
     def _update_leaves(self, tree, X, y, raw, w, k):
         """TreeBoost: give each leaf its own optimal update (Friedman 2001)."""
@@ -354,222 +423,3 @@ class _BaseGradientBoosting(BaseEstimator, metaclass=ABCMeta):
                 h = np.asarray(base.predict(X), dtype=np.float64).reshape(-1)
                 raw[:, k] += self.learning_rate * rho * h
         return raw
-
-
-class GradientBoostingRegressor(RegressorMixin, _BaseGradientBoosting):
-    r"""Gradient boosting of any scikit-learn regressor, for regression.
-
-    Friedman's gradient boosting machine (Friedman 2001, Algorithm 1) with a
-    generic base learner. Starting from :math:`F_0` (the ``init`` estimator),
-    stage :math:`m = 1, \dots, M` computes the negative gradient
-    :math:`r_i = -\partial L(y_i, F)/\partial F |_{F = F_{m-1}(x_i)}`, fits a
-    clone :math:`h_m` of ``estimator`` to :math:`(x_i, r_i)` (on a random
-    ``subsample`` fraction of the rows, drawn without replacement: stochastic
-    gradient boosting, Friedman 2002), finds the step
-
-    .. math::
-
-        \rho_m = \arg\min_\rho \sum_i w_i\, L(y_i, F_{m-1}(x_i) + \rho h_m(x_i))
-
-    and updates :math:`F_m = F_{m-1} + \nu \rho_m h_m` with
-    :math:`\nu` = ``learning_rate``. Losses: ``"squared_error"``
-    (:math:`(y-F)^2`, closed-form step), ``"absolute_error"`` (:math:`|y-F|`,
-    step by weighted median) and ``"huber"`` (quadratic below :math:`\delta`,
-    linear above, :math:`\delta` the ``alpha``-quantile of the current
-    absolute residuals).
-
-    Any regressor (linear models, MLPs, nearest neighbours, pipelines...) can
-    serve as base: the line search gives one step :math:`\rho_m` per stage.
-    When the base is a scikit-learn decision tree, each leaf instead gets its
-    own optimal value (Friedman's TreeBoost, which is what scikit-learn's
-    :class:`~sklearn.ensemble.GradientBoostingRegressor` does: leaf mean,
-    weighted median, or Friedman's Huber estimate) and :math:`\rho_m = 1`.
-
-    Parameters
-    ----------
-    estimator : object, default=None
-        The base regressor, cloned at every stage. If None,
-        ``DecisionTreeRegressor(max_depth=3)`` as in
-        scikit-learn. A classifier is refused.
-    loss : {"squared_error", "absolute_error", "huber"}, default="squared_error"
-        Loss to minimise.
-    learning_rate : float, default=0.1
-        Shrinkage :math:`\nu` of each step.
-    n_estimators : int, default=100
-        Maximum number of stages.
-    subsample : float in (0, 1], default=1.0
-        Fraction of rows each base is fit on (stochastic gradient boosting
-        when < 1).
-    alpha : float in (0, 1), default=0.9
-        Quantile of the absolute residuals used as :math:`\delta` by the Huber
-        loss.
-    init : estimator, "zero" or None, default=None
-        Estimator giving :math:`F_0`; None uses the loss's optimal constant
-        (mean for squared error, median otherwise), "zero" starts from 0.
-    validation_fraction : float in (0, 1), default=0.1
-        Fraction of the training data held out for early stopping; only used
-        if ``n_iter_no_change`` is set.
-    n_iter_no_change : int, default=None
-        Stop when the validation loss has not improved by at least ``tol`` on
-        any of the last ``n_iter_no_change`` stages (the rule scikit-learn
-        uses). None disables early stopping.
-    tol : float, default=1e-4
-        Minimum improvement for early stopping.
-    random_state : int, RandomState instance or None, default=None
-        Seeds the subsampling, the validation split and the bases.
-    verbose : int, default=0
-        Print the training loss after every stage if > 0.
-
-    Attributes
-    ----------
-    estimator_ : estimator
-        The validated, unfitted base estimator.
-    estimators_ : ndarray of shape (``n_estimators_``, 1), dtype=object
-        The fitted base learners.
-    step_sizes_ : ndarray of shape (``n_estimators_``, 1)
-        The line-search steps :math:`\rho_m` (before shrinkage); 1 for tree
-        bases, whose leaves carry the steps.
-    init_ : estimator or "zero"
-        The fitted init estimator.
-    n_estimators_ : int
-        Number of stages actually fit (fewer than ``n_estimators`` after
-        early stopping).
-    train_score_ : ndarray of shape (``n_estimators_``,)
-        Loss on the in-bag training rows after each stage (mean squared
-        error, mean absolute error or mean Huber loss).
-    validation_score_ : ndarray of shape (``n_estimators_``,)
-        Loss on the validation rows after each stage; only with early
-        stopping.
-    n_features_in_ : int
-        Number of features seen during ``fit``.
-    feature_names_in_ : ndarray of shape (``n_features_in_``,)
-        Names of features seen during ``fit`` (only if X had string names).
-
-    See Also
-    --------
-    GradientBoostingClassifier : The log-loss counterpart.
-    sklearn.ensemble.GradientBoostingRegressor : Tree-only, per-leaf steps.
-
-    References
-    ----------
-    .. [1] J. H. Friedman, "Greedy function approximation: a gradient
-       boosting machine", Annals of Statistics 29(5), 2001.
-    .. [2] J. H. Friedman, "Stochastic gradient boosting", Computational
-       Statistics & Data Analysis 38(4), 2002.
-
-    Examples
-    --------
-    >>> from sklearn.datasets import make_friedman1
-    >>> from sklearn.linear_model import Ridge
-    >>> from skoptim.ensemble import GradientBoostingRegressor
-    >>> X, y = make_friedman1(n_samples=200, random_state=0)
-    >>> reg = GradientBoostingRegressor(Ridge(), n_estimators=20).fit(X, y)
-    >>> bool(reg.train_score_[-1] < reg.train_score_[0])
-    True
-    """
-
-    _parameter_constraints: dict = {
-        **_BaseGradientBoosting._parameter_constraints,
-        "loss": [StrOptions({"squared_error", "absolute_error", "huber"})],
-        "alpha": [Interval(Real, 0.0, 1.0, closed="neither")],
-    }
-
-    def __init__(
-        self,
-        estimator=None,
-        *,
-        loss="squared_error",
-        learning_rate=0.1,
-        n_estimators=100,
-        subsample=1.0,
-        alpha=0.9,
-        init=None,
-        validation_fraction=0.1,
-        n_iter_no_change=None,
-        tol=1e-4,
-        random_state=None,
-        verbose=0,
-    ):
-        super().__init__(
-            estimator=estimator,
-            loss=loss,
-            learning_rate=learning_rate,
-            n_estimators=n_estimators,
-            subsample=subsample,
-            init=init,
-            validation_fraction=validation_fraction,
-            n_iter_no_change=n_iter_no_change,
-            tol=tol,
-            random_state=random_state,
-            verbose=verbose,
-        )
-        self.alpha = alpha
-
-    def _encode_y(self, y):
-        return np.asarray(y, dtype=np.float64)
-
-    def _make_loss(self):
-        if self.loss == "squared_error":
-            return _SquaredError()
-        if self.loss == "absolute_error":
-            return _AbsoluteError()
-        return _HuberLoss(self.alpha)
-
-    def _default_init(self):
-        if self.loss == "squared_error":
-            return DummyRegressor(strategy="mean")
-        return DummyRegressor(strategy="quantile", quantile=0.5)
-
-    def _raw_from_init(self, X):
-        if isinstance(self.init_, str):
-            return np.zeros((X.shape[0], 1))
-        pred = np.asarray(self.init_.predict(X), dtype=np.float64)
-        return pred.reshape(X.shape[0], 1).copy()
-
-    def predict(self, X: ArrayLike) -> np.ndarray:
-        """Predict regression targets.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Input samples.
-
-        Returns
-        -------
-        y : ndarray of shape (n_samples,)
-            :math:`F_M(x)`.
-
-        Raises
-        ------
-        NotFittedError
-            If the ensemble is not fitted yet.
-        ValueError
-            If X does not have the ``n_features_in_`` columns seen in ``fit``
-            or contains NaN or infinity.
-        """
-        return self._raw_predict(X)[:, 0]
-
-    def staged_predict(self, X: ArrayLike) -> Iterator[np.ndarray]:
-        """Predictions after each stage.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Input samples.
-
-        Yields
-        ------
-        y : ndarray of shape (n_samples,)
-            :math:`F_m(x)` for :math:`m = 1, \\dots, M`; the last equals
-            :meth:`predict`.
-
-        Raises
-        ------
-        NotFittedError
-            If the ensemble is not fitted yet.
-        ValueError
-            If X does not have the ``n_features_in_`` columns seen in ``fit``
-            or contains NaN or infinity; raised when the first stage is requested.
-        """
-        for raw in self._staged_raw(X):
-            yield raw[:, 0]

@@ -75,7 +75,9 @@ class GradientBoostingClassifier(ClassifierMixin, _BaseGradientBoosting):
     random_state : int, RandomState instance or None, default=None
         Seeds the subsampling, the validation split and the bases.
     verbose : int, default=0
-        Print the training loss after every stage if > 0.
+        If > 0, print one line per stage: the in-bag training loss, the
+        validation loss with early stopping, and the stage's time; the best
+        loss so far (validation loss when there is one) is marked with ``*``.
 
     Attributes
     ----------
@@ -98,6 +100,11 @@ class GradientBoostingClassifier(ClassifierMixin, _BaseGradientBoosting):
         Mean log-loss on the in-bag training rows after each stage.
     validation_score_ : ndarray of shape (``n_estimators_``,)
         Mean log-loss on the validation rows; only with early stopping.
+    stop_reason_ : str
+        Why boosting stopped: ``"n_estimators"`` (all stages were fit),
+        ``"early_stopping"`` (no validation improvement for
+        ``n_iter_no_change`` stages) or ``"callback"`` (a callback's
+        ``on_fit_task_end`` returned True; see Notes).
     n_features_in_ : int
         Number of features seen during ``fit``.
     feature_names_in_ : ndarray of shape (``n_features_in_``,)
@@ -107,6 +114,20 @@ class GradientBoostingClassifier(ClassifierMixin, _BaseGradientBoosting):
     --------
     GradientBoostingRegressor : The regression counterpart.
     sklearn.ensemble.GradientBoostingClassifier : Tree-only, per-leaf steps.
+
+    Notes
+    -----
+    **Callbacks.** ``set_callbacks`` takes :mod:`sklearn.callback` callbacks
+    (e.g. :class:`skoptim.callback.ProgressBar` or
+    :class:`sklearn.callback.ScoringMonitor`, which gets the model as of each
+    stage). The fit is the root task and each stage a subtask. A callback
+    whose ``on_fit_task_end`` returns True stops boosting after that stage:
+    the model is fitted with the ``n_estimators_`` stages so far and
+    ``stop_reason_`` is ``"callback"``. When K is 1 and the base supports
+    callbacks, they are propagated into it, so its own iterations appear
+    beneath the stage; a propagated callback then sees the stage as the
+    base's fit task, whose result the base ignores, as in scikit-learn's
+    meta-estimators (set a stopping callback that is not auto-propagated).
 
     References
     ----------
@@ -172,6 +193,9 @@ class GradientBoostingClassifier(ClassifierMixin, _BaseGradientBoosting):
                 f"{self.classes_[0]!r}."
             )
         return encoded.astype(np.float64)
+
+    def _labels(self, y):
+        return lambda: self.classes_[y.astype(np.intp)]
 
     def _make_loss(self):
         if self.n_classes_ == 2:

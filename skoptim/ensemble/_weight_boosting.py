@@ -122,6 +122,10 @@ class AdaBoostClassifier(_AdaBoostClassifierAPI, _SkAdaBoostClassifier):
         the base's ``fit`` accepts ``sample_weight`` and resamples otherwise.
     random_state : int, RandomState instance or None, default=None
         Seeds the bases and the resampling.
+    verbose : int, default=0
+        If > 0, print one line per round: its weighted error and its weight
+        in the ensemble, and its time; the lowest error so far is marked
+        with ``*``.
 
     Attributes
     ----------
@@ -153,6 +157,13 @@ class AdaBoostClassifier(_AdaBoostClassifierAPI, _SkAdaBoostClassifier):
 
     Notes
     -----
+    **Callbacks.** ``set_callbacks`` takes :mod:`sklearn.callback` callbacks
+    (e.g. :class:`skoptim.callback.ProgressBar`): the fit is the root task,
+    each round a subtask, and the callbacks are propagated into the round's
+    base estimator when it supports them. A callback whose
+    ``on_fit_task_end`` returns True ends boosting after that round; the
+    ensemble keeps the rounds run so far (``len(estimators_)``).
+
     Boosting mostly reduces bias, so it helps weak, high-bias bases (stumps,
     heavily smoothed nearest neighbours) and not flexible ones. Measured on
     ``make_moons(600, noise=0.25)`` split in halves, five seeds, 20 rounds
@@ -203,6 +214,7 @@ class AdaBoostClassifier(_AdaBoostClassifierAPI, _SkAdaBoostClassifier):
     _parameter_constraints: dict = {
         **_SkAdaBoostClassifier._parameter_constraints,
         "boost_by": [StrOptions(set(_BOOST_BY))],
+        "verbose": ["verbose"],
     }
 
     def __init__(
@@ -213,6 +225,7 @@ class AdaBoostClassifier(_AdaBoostClassifierAPI, _SkAdaBoostClassifier):
         learning_rate=1.0,
         boost_by="auto",
         random_state=None,
+        verbose=0,
     ):
         super().__init__(
             estimator=estimator,
@@ -221,6 +234,7 @@ class AdaBoostClassifier(_AdaBoostClassifierAPI, _SkAdaBoostClassifier):
             random_state=random_state,
         )
         self.boost_by = boost_by
+        self.verbose = verbose
 
     def _validate_estimator(self):
         """Set ``estimator_`` and ``boost_by_``; refuse unsuitable bases."""
@@ -236,17 +250,23 @@ class AdaBoostClassifier(_AdaBoostClassifierAPI, _SkAdaBoostClassifier):
         self.boost_by_ = _resolve_boost_by(self, "reweighting")
 
     def __sklearn_tags__(self):
-        base = self.estimator or DecisionTreeClassifier(max_depth=1)
+        # not ``self.estimator or ...``: an unfitted ensemble as base has a
+        # ``__len__`` that fails before fit
+        base = self.estimator
+        if base is None:
+            base = DecisionTreeClassifier(max_depth=1)
         return _base_tags_into(super().__sklearn_tags__(), base)
 
-    def _boost(self, iboost, X, y, sample_weight, random_state):
+    def _boost_round(self, iboost, X, y, sample_weight, random_state):
         if self.boost_by_ == "reweighting":
             if iboost == 0 and hasattr(type(self.estimator_), "n_support_"):
                 _, codes = np.unique(y, return_inverse=True)
                 if np.any(np.bincount(codes, weights=sample_weight) <= 0):
                     raise ValueError(_LIBSVM_ZERO_CLASS.format(self.estimator_))
             try:
-                result = super()._boost(iboost, X, y, sample_weight, random_state)
+                result = _SkAdaBoostClassifier._boost(
+                    self, iboost, X, y, sample_weight, random_state
+                )
             except ValueError as exc:
                 if "worse than random" in str(exc) and not self.estimators_:
                     raise ValueError(_worse_than_chance_message(self)) from exc
@@ -340,6 +360,10 @@ class AdaBoostRegressor(_AdaBoostRegressorAPI, _SkAdaBoostRegressor):
         ``"auto"`` means ``"resampling"``.
     random_state : int, RandomState instance or None, default=None
         Seeds the bases and the resampling.
+    verbose : int, default=0
+        If > 0, print one line per round: its weighted error and its weight
+        in the ensemble, and its time; the lowest error so far is marked
+        with ``*``.
 
     Attributes
     ----------
@@ -367,6 +391,13 @@ class AdaBoostRegressor(_AdaBoostRegressorAPI, _SkAdaBoostRegressor):
 
     Notes
     -----
+    **Callbacks.** ``set_callbacks`` takes :mod:`sklearn.callback` callbacks
+    (e.g. :class:`skoptim.callback.ProgressBar`): the fit is the root task,
+    each round a subtask, and the callbacks are propagated into the round's
+    base estimator when it supports them. A callback whose
+    ``on_fit_task_end`` returns True ends boosting after that round; the
+    ensemble keeps the rounds run so far (``len(estimators_)``).
+
     If the very first round already has :math:`\bar L_1 \ge 0.5` (no better
     than chance), the ensemble is that single regressor and a warning says
     so; use a stronger base or ``loss="linear"``.
@@ -391,6 +422,7 @@ class AdaBoostRegressor(_AdaBoostRegressorAPI, _SkAdaBoostRegressor):
     _parameter_constraints: dict = {
         **_SkAdaBoostRegressor._parameter_constraints,
         "boost_by": [StrOptions(set(_BOOST_BY))],
+        "verbose": ["verbose"],
     }
 
     def __init__(
@@ -402,6 +434,7 @@ class AdaBoostRegressor(_AdaBoostRegressorAPI, _SkAdaBoostRegressor):
         loss="linear",
         boost_by="auto",
         random_state=None,
+        verbose=0,
     ):
         super().__init__(
             estimator=estimator,
@@ -411,6 +444,7 @@ class AdaBoostRegressor(_AdaBoostRegressorAPI, _SkAdaBoostRegressor):
             random_state=random_state,
         )
         self.boost_by = boost_by
+        self.verbose = verbose
 
     def _validate_estimator(self):
         """Set ``estimator_`` and ``boost_by_``; refuse unsuitable bases."""
@@ -426,12 +460,18 @@ class AdaBoostRegressor(_AdaBoostRegressorAPI, _SkAdaBoostRegressor):
         self.boost_by_ = _resolve_boost_by(self, "resampling")
 
     def __sklearn_tags__(self):
-        base = self.estimator or DecisionTreeRegressor(max_depth=3)
+        # not ``self.estimator or ...``: an unfitted ensemble as base has a
+        # ``__len__`` that fails before fit
+        base = self.estimator
+        if base is None:
+            base = DecisionTreeRegressor(max_depth=3)
         return _base_tags_into(super().__sklearn_tags__(), base)
 
-    def _boost(self, iboost, X, y, sample_weight, random_state):
+    def _boost_round(self, iboost, X, y, sample_weight, random_state):
         if self.boost_by_ == "resampling":
-            result = super()._boost(iboost, X, y, sample_weight, random_state)
+            result = _SkAdaBoostRegressor._boost(
+                self, iboost, X, y, sample_weight, random_state
+            )
         else:
             result = self._boost_reweighting(iboost, X, y, sample_weight, random_state)
         if result[0] is None and iboost == 0:

@@ -13,6 +13,8 @@ from collections.abc import Iterator
 import numpy as np
 from numpy.typing import ArrayLike
 
+from skoptim.ensemble._callbacks import RoundTasksMixin
+
 __all__: list[str] = []
 
 _FIT_RAISES = """
@@ -46,11 +48,11 @@ def _doc(text: str, **fmt) -> str:
     return text.format(**fmt) if fmt else text
 
 
-class _AdaBoostClassifierAPI:
+class _AdaBoostClassifierAPI(RoundTasksMixin):
     """Documented public methods of :class:`AdaBoostClassifier` (private)."""
 
     def fit(self, X: ArrayLike, y: ArrayLike, sample_weight: ArrayLike | None = None):
-        return super().fit(X, y, sample_weight=sample_weight)
+        return self._fit_rounds(X, y, sample_weight=sample_weight)
 
     fit.__doc__ = (
         """Boost the base classifier on (X, y).
@@ -252,11 +254,11 @@ class _AdaBoostClassifierAPI:
     )
 
 
-class _AdaBoostRegressorAPI:
+class _AdaBoostRegressorAPI(RoundTasksMixin):
     """Documented public methods of :class:`AdaBoostRegressor` (private)."""
 
     def fit(self, X: ArrayLike, y: ArrayLike, sample_weight: ArrayLike | None = None):
-        return super().fit(X, y, sample_weight=sample_weight)
+        return self._fit_rounds(X, y, sample_weight=sample_weight)
 
     fit.__doc__ = (
         """Boost the base regressor on (X, y) by AdaBoost.R2.

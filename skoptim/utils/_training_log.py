@@ -69,6 +69,9 @@ def format_duration(seconds: float | None) -> str:
 def format_value(value: Any) -> str:
     """Format one table cell: 4 decimals, scientific when very small or large.
 
+    Floats print with 4 decimals when ``1e-3 <= |value| < 1e4``, in
+    scientific notation otherwise.
+
     Parameters
     ----------
     value : float, int, str or None
@@ -78,11 +81,12 @@ def format_value(value: Any) -> str:
     Returns
     -------
     text : str
+        At most 10 characters for any float, so that columns stay aligned.
 
     Examples
     --------
-    >>> [format_value(v) for v in (0.5, 12, 1e-7, 123456.0, None, float("nan"))]
-    ['0.5000', '12', '1.000e-07', '1.235e+05', '', '']
+    >>> [format_value(v) for v in (0.5, 12, 1e-7, 12345.0, -2.5e-300, None)]
+    ['0.5000', '12', '1.000e-07', '1.234e+04', '-2.50e-300', '']
     """
     if value is None:
         return ""
@@ -99,9 +103,10 @@ def format_value(value: Any) -> str:
         return ""
     if math.isinf(value):
         return "inf" if value > 0 else "-inf"
-    if value == 0.0 or 1e-3 <= abs(value) < 1e5:
-        return f"{value:.4f}"
-    return f"{value:.3e}"
+    if value == 0.0 or 1e-3 <= abs(value) < 1e4:
+        return f"{value:.4f}"  # at most 10 characters: -9999.9999
+    text = f"{value:.3e}"
+    return text if len(text) <= _MIN_WIDTH else f"{value:.2e}"  # -2.23e-308
 
 
 class TrainingLog:
@@ -194,7 +199,8 @@ class TrainingLog:
                 )
             best = (best[0], best[1])
         if max_steps is not None and (
-            isinstance(max_steps, bool) or not int(max_steps) == max_steps
+            isinstance(max_steps, bool)
+            or not int(max_steps) == max_steps
             or max_steps < 1
         ):
             raise ValueError(
@@ -217,8 +223,7 @@ class TrainingLog:
             self._widths.append(6)
 
     def _print(self, line: str) -> None:
-        print(line, file=self.file if self.file is not None else sys.stdout,
-              flush=True)
+        print(line, file=self.file if self.file is not None else sys.stdout, flush=True)
 
     def _join(self, cells: Sequence[str]) -> str:
         cells = zip(cells, self._widths, strict=True)

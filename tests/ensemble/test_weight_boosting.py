@@ -3,13 +3,26 @@
 import numpy as np
 import pytest
 from sklearn import ensemble as sk_ensemble
-from sklearn.datasets import load_breast_cancer, load_iris, make_friedman1, make_moons
+from sklearn.datasets import (
+    load_breast_cancer,
+    load_iris,
+    make_classification,
+    make_friedman1,
+    make_moons,
+    make_regression,
+)
 from sklearn.dummy import DummyClassifier, DummyRegressor
 from sklearn.model_selection import train_test_split
 from sklearn.neighbors import KNeighborsClassifier, KNeighborsRegressor
 from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
+from sklearn.utils import get_tags
 
-from skoptim.ensemble import AdaBoostClassifier, AdaBoostRegressor
+from skoptim.ensemble import (
+    AdaBoostClassifier,
+    AdaBoostRegressor,
+    BaggingClassifier,
+    BaggingRegressor,
+)
 
 
 @pytest.mark.parametrize("load", [load_iris, load_breast_cancer])
@@ -170,3 +183,22 @@ def test_base_without_fit_and_bad_boost_by_are_named(Ensemble):
         Ensemble(estimator=object()).fit(X, y)
     with pytest.raises(InvalidParameterError, match="'boost_by'"):
         Ensemble(boost_by="bagging").fit(X, y)
+
+
+@pytest.mark.parametrize(
+    "Ensemble, Base, X, y",
+    [
+        (
+            AdaBoostClassifier,
+            BaggingClassifier,
+            *make_classification(60, random_state=0),
+        ),
+        (AdaBoostRegressor, BaggingRegressor, *make_regression(60, random_state=0)),
+    ],
+)
+def test_unfitted_ensemble_as_base(Ensemble, Base, X, y):
+    # an unfitted ensemble's __len__ fails: the tags must not ask bool(base)
+    ada = Ensemble(Base(n_estimators=2, random_state=0), n_estimators=3)
+    assert get_tags(ada).estimator_type in ("classifier", "regressor")
+    ada.set_params(random_state=0).fit(X, y)
+    assert 1 <= len(ada.estimators_) <= 3

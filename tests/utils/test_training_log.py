@@ -1,9 +1,12 @@
 """The shared per-step training table (skoptim.utils._training_log)."""
 
 import io
+import math
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from skoptim.utils._training_log import TrainingLog, format_duration, format_value
 
@@ -105,8 +108,16 @@ def test_unknown_column_in_row_is_refused():
 
 @pytest.mark.parametrize(
     "seconds, text",
-    [(None, ""), (float("nan"), ""), (0.0004, "0.4ms"), (0.085, "85ms"),
-     (0.12, "0.12s"), (12.345, "12.35s"), (125, "2m05s"), (3720, "1h02m")],
+    [
+        (None, ""),
+        (float("nan"), ""),
+        (0.0004, "0.4ms"),
+        (0.085, "85ms"),
+        (0.12, "0.12s"),
+        (12.345, "12.35s"),
+        (125, "2m05s"),
+        (3720, "1h02m"),
+    ],
 )
 def test_format_duration(seconds, text):
     assert format_duration(seconds) == text
@@ -114,9 +125,64 @@ def test_format_duration(seconds, text):
 
 @pytest.mark.parametrize(
     "value, text",
-    [(0.5, "0.5000"), (0, "0"), (0.0, "0.0000"), (np.int64(3), "3"),
-     (1e-7, "1.000e-07"), (-2.5e6, "-2.500e+06"), (float("inf"), "inf"),
-     (np.float32(0.25), "0.2500"), (None, ""), ("lbfgs", "lbfgs")],
+    [
+        (0.5, "0.5000"),
+        (0, "0"),
+        (0.0, "0.0000"),
+        (np.int64(3), "3"),
+        (1e-7, "1.000e-07"),
+        (-2.5e6, "-2.500e+06"),
+        (-9999.5, "-9999.5000"),
+        (12345.0, "1.234e+04"),
+        (-2.25e-308, "-2.25e-308"),
+        (float("inf"), "inf"),
+        (np.float32(0.25), "0.2500"),
+        (None, ""),
+        ("lbfgs", "lbfgs"),
+    ],
 )
 def test_format_value(value, text):
     assert format_value(value) == text
+
+
+finite_or_missing = st.one_of(
+    st.none(),
+    st.just(float("nan")),
+    st.floats(-1e9, 1e9, allow_nan=False),
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    values=st.lists(st.tuples(finite_or_missing, finite_or_missing), max_size=12),
+    direction=st.sampled_from(["min", "max"]),
+)
+def test_columns_aligned_and_marker_on_strict_running_best(values, direction):
+    log, buf = _log(["loss", "score"], max_steps=12, best=("score", direction))
+    for step, (loss, score) in enumerate(values, start=1):
+        log.row(step, loss=loss, score=score, time=0.5)
+    lines = buf.getvalue().splitlines()
+    if not values:
+        assert lines == []
+        return
+    header, rows = lines[0], lines[2:]
+    # every cell ends where its header ends (right-aligned, fixed width)
+    ends = [
+        i + 1
+        for i, (a, b) in enumerate(zip(header, header[1:] + " ", strict=True))
+        if a != " " and b == " "
+    ]
+    for row in rows:
+        body = row.removesuffix("  *")
+        for end in ends:
+            assert end == len(body) or body[end] == " "
+    # the marker is exactly on the strict improvements of the running best
+    best, expected = None, []
+    for _, score in values:
+        ok = score is not None and not math.isnan(score)
+        better = ok and (
+            best is None or (score < best if direction == "min" else score > best)
+        )
+        best = score if better else best
+        expected.append(better)
+    assert [row.endswith("  *") for row in rows] == expected
