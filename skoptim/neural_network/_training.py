@@ -1,11 +1,11 @@
 """The training loop of the MLP estimators: epochs, batches, stopping.
 
-A mixin of :class:`~skoptim.neural_network._mlp.BaseMLP`. It runs the epochs
+A mixin of :class:`~skoptim.neural_network._base.BaseMLP`. It runs the epochs
 (stochastic minibatches, or a full-batch optimizer's own loop), calls the
 regularizers' hooks at their named points, records the loss curves, stops on
 convergence, on a regularizer's request or on divergence, and reports each
 epoch. The estimator's validation, initialisation and predict live in
-:mod:`skoptim.neural_network._mlp`; the numerics in
+:mod:`skoptim.neural_network._base`; the numerics in
 :mod:`skoptim.neural_network._network`.
 """
 
