@@ -17,6 +17,8 @@ from numbers import Integral, Real
 import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
+from sklearn.callback import CallbackSupportMixin
+from sklearn.callback._callback_support import callback_management_context
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import (
     Interval,
@@ -33,6 +35,7 @@ from ..optimizers._aliases import resolve_optimizer
 from ..regularizers._aliases import get_regularizer
 from ..regularizers._aliases import resolve_regularizers as _as_list_of_regularizers
 from ..regularizers._base import FitContext
+from ..utils._callbacks import check_callbacks
 from ..utils._nested import NestedParamsMixin
 from ..utils._params import same_config
 from ._from_sklearn import SKLEARN_PARAM_HINTS
@@ -85,7 +88,11 @@ def _stochastic_optimizer(est) -> bool:
 
 
 class BaseMLP(
-    TrainingLoopMixin, NestedParamsMixin, BaseEstimator, metaclass=ABCMeta
+    CallbackSupportMixin,
+    TrainingLoopMixin,
+    NestedParamsMixin,
+    BaseEstimator,
+    metaclass=ABCMeta,
 ):
     """Shared machinery of :class:`MLPClassifier` and :class:`MLPRegressor`."""
 
@@ -181,6 +188,69 @@ class BaseMLP(
         if "_network" not in self.__dict__:
             raise AttributeError("params_ exists once the estimator is fitted.")
         return self._network.params
+
+    # -- callbacks ------------------------------------------------------------
+    def set_callbacks(self, *callbacks):
+        """Set scikit-learn callbacks (:mod:`sklearn.callback`) for ``fit``.
+
+        The fit is the root task and each epoch (each iteration for L-BFGS)
+        a subtask; ``partial_fit`` reports its one epoch. Each epoch's end
+        passes the training data, ``metadata={"sample_weight": ...}`` and a
+        ``fitted_estimator`` that predicts as of that epoch (built only when
+        a callback asks for it, from a copy of the parameters). A callback
+        whose ``on_fit_task_end`` returns True stops training after that
+        epoch, with ``stop_reason_ = "callback"``. Without callbacks the
+        training loop does no extra work.
+
+        Parameters
+        ----------
+        *callbacks : callback instances
+            E.g. ``sklearn.callback.ProgressBar()`` (needs ``rich``:
+            ``pip install skoptim[progress]``) or
+            ``sklearn.callback.ScoringMonitor(scoring=...)``. No argument
+            removes the callbacks.
+
+        Returns
+        -------
+        self : object
+            The estimator.
+
+        Raises
+        ------
+        TypeError
+            If a callback does not follow the ``FitCallback`` protocol.
+        ImportError
+            If a callback needs an optional dependency that is missing
+            (``ProgressBar`` needs ``rich``); the message names the extra to
+            install.
+        """
+        check_callbacks(callbacks)
+        return super().set_callbacks(*callbacks)
+
+    def _reconstruction_attributes(self):
+        """Attributes that make a shallow copy predict as of now.
+
+        The copy gets its own network on a copy of the parameter buffer (the
+        live buffer keeps training) and a copy of the state its predict
+        reads (batch normalisation's running statistics); the training data
+        is never copied.
+        """
+        net = self._network
+        frozen = Network.from_layout(net.layout(), net.params.copy())
+        states = dict(self.regularizer_state_)
+        for hook in net.eval_hooks:
+            key = hook.regularizer._key
+            states[key] = copy.deepcopy(states.get(key))
+        frozen.eval_hooks = [
+            _InferenceHook(h.regularizer, states) for h in net.eval_hooks
+        ]
+        return {
+            "_network": frozen,
+            "regularizer_state_": states,
+            "n_iter_": self.n_iter_,
+            "loss_": self.loss_,
+            "loss_curve_": list(self.loss_curve_),
+        }
 
     # -- validation -----------------------------------------------------------
     def _hidden_sizes(self):
@@ -310,16 +380,19 @@ class BaseMLP(
             For an unknown keyword argument (e.g. ``sample_weights``), or a
             regularizer that is not a :mod:`skoptim.regularizers` object.
         """
-        return self._fit(
-            X,
-            y,
-            sample_weight,
-            incremental=False,
-            validation_data=validation_data,
-        )
+        # the with block tears down the callbacks that _fit sets up (if any)
+        with callback_management_context(self):
+            return self._fit(
+                X,
+                y,
+                sample_weight,
+                incremental=False,
+                validation_data=validation_data,
+            )
 
     def _partial_fit(self, X, y, sample_weight=None, classes=None):
-        return self._fit(X, y, sample_weight, incremental=True, classes=classes)
+        with callback_management_context(self):
+            return self._fit(X, y, sample_weight, incremental=True, classes=classes)
 
     def _check_validation_data(self, validation_data, dtype):
         if not isinstance(validation_data, tuple | list) or len(
@@ -437,6 +510,21 @@ class BaseMLP(
             self._attach_regularizers(regs)
         if not incremental:
             self._no_improvement_count = 0
+        for name in ("learning_rate_curve_", "epoch_times_"):
+            # a model fitted by an earlier skoptim has no such history
+            self.__dict__.setdefault(name, [])
+
+        callback_ctx = None
+        if self.__dict__.get("_skl_callbacks"):
+            callback_ctx = self._init_callback_context(
+                max_subtasks=1 if incremental else self.max_iter
+            )
+            metadata = (
+                None if sample_weight is None else {"sample_weight": sample_weight}
+            )
+            callback_ctx.call_on_fit_task_begin(
+                estimator=self, X=X, y=y, metadata=metadata
+            )
 
         ctx = FitContext(
             estimator=self,
@@ -460,6 +548,14 @@ class BaseMLP(
             else:
                 self._restore(snapshot)
             raise
+        if callback_ctx is not None:
+            callback_ctx.call_on_fit_task_end(
+                estimator=self,
+                X=X,
+                y=y,
+                metadata=metadata,
+                reconstruction_attributes=self._reconstruction_attributes,
+            )
         return self
 
     def _initialize(self, layer_sizes, dtype, optimizer, regs):
@@ -498,6 +594,8 @@ class BaseMLP(
         self._no_improvement_count = 0
         self.validation_loss_curve_ = []
         self.validation_scores_ = []
+        self.learning_rate_curve_ = []
+        self.epoch_times_ = []
         for name in ("best_epoch_", "best_validation_loss_", "best_validation_score_"):
             self.__dict__.pop(name, None)
 
@@ -582,6 +680,8 @@ class BaseMLP(
             "regularizers_",
             "validation_loss_curve_",
             "validation_scores_",
+            "learning_rate_curve_",
+            "epoch_times_",
             "stop_reason_",
         )
         snap = {k: copy.deepcopy(self.__dict__[k]) for k in keep if k in self.__dict__}

@@ -93,7 +93,12 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
         scratch with a ``UserWarning``. The ``tol`` rule starts afresh at
         every ``fit``.
     verbose : bool, default=False
-        Print the loss after every epoch.
+        Print a table with one line per epoch (per iteration for L-BFGS):
+        the epoch as ``i/max_iter``, the training loss, the validation loss
+        and score when there is validation data, the learning rate, the
+        epoch's time with its unit and a ``*`` on a new best (validation
+        loss if any, else training loss); then why training stopped when
+        the ``tol`` rule stopped it.
     dtype : {"float32", "float64"} or None, default=None
         Precision of training and prediction. None follows the input of the
         first fit: float32 X trains in float32, anything else in float64.
@@ -129,6 +134,8 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
         - ``"max_fun"``, ``"line_search_failed"``: L-BFGS ran out of loss
           evaluations, or its line search found no lower loss (with a
           ``ConvergenceWarning``);
+        - ``"callback"``: a callback's ``on_fit_task_end`` returned True at
+          the end of an epoch (see ``set_callbacks``);
         - ``"partial_fit"``: the single epoch of ``partial_fit`` ran.
 
         A diverging fit does not stop quietly: it raises
@@ -158,6 +165,17 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
     validation_scores_ : list of float
         The ``score`` (accuracy, or :math:`R^2` for the regressor) on the
         validation set after each epoch.
+    learning_rate_curve_ : list of float
+        The learning rate each epoch started with (for a schedule, its value
+        at that epoch), aligned with ``loss_curve_``; empty for an optimizer
+        without a learning rate (L-BFGS).
+    epoch_times_ : list of float
+        Wall-clock seconds of each epoch (each L-BFGS iteration), validation
+        included (``time.perf_counter``), aligned with ``loss_curve_``.
+
+        Both grow across ``partial_fit`` and warm-started fits like
+        ``loss_curve_``, start afresh with a new fit, and are left as before
+        the call when a warm-started fit diverges.
     best_epoch_, best_validation_loss_, best_validation_score_ : int, float
         Set by :class:`~skoptim.regularizers.EarlyStopping`: the epoch
         (from 1) it judged best (whose weights are restored with

@@ -44,7 +44,8 @@ shuffle, random_state, warm_start, verbose, dtype
     coefs_, intercepts_, params_, loss_, best_loss_, loss_curve_, n_iter_, \
 stop_reason_, t_, n_layers_, n_outputs_, out_activation_, optimizer_, \
 optimizer_state_, regularizers_, regularizer_state_, validation_loss_curve_, \
-validation_scores_, n_features_in_, feature_names_in_
+validation_scores_, learning_rate_curve_, epoch_times_, n_features_in_, \
+feature_names_in_
         As in :class:`MLPClassifier`; ``out_activation_`` is ``"identity"``
         (``"exp"`` for the Poisson loss).
 
