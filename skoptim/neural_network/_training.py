@@ -200,7 +200,7 @@ class TrainingLoopMixin:
             t0 = perf_counter()
             if callbacks is not None:
                 task = self._epoch_task(ctx)
-            lr = opt.current_learning_rate(state)
+            lr = _first_step_learning_rate(opt, state)
             order = rng.permutation(n) if self.shuffle else None
             acc = 0.0
             weight_seen = 0.0
@@ -389,20 +389,18 @@ class TrainingLoopMixin:
                 clock["task"] = self._epoch_task(ctx)
             return ctx.stop
 
-        try:
-            res = opt.run(
-                net.params,
-                net.grad,
-                closure,
-                state,
-                n_iter=self.max_iter,
-                callback=callback,
-            )
-        finally:
-            if clock["task"] is not None:
-                # the iteration L-BFGS began but did not finish (converged or
-                # the line search failed): an empty task
-                clock["task"].call_on_fit_task_end(estimator=self)
+        res = opt.run(
+            net.params,
+            net.grad,
+            closure,
+            state,
+            n_iter=self.max_iter,
+            callback=callback,
+        )
+        if clock["task"] is not None:
+            # the iteration L-BFGS began but did not finish (converged, or
+            # the line search failed): an empty task
+            clock["task"].call_on_fit_task_end(estimator=self)
         if not np.isfinite(net.params).all():
             self._diverged(float("nan"), "after L-BFGS", epoch=self.n_iter_)
         self.stop_reason_ = self._full_batch_stop_reason(ctx, res)
@@ -441,6 +439,20 @@ class TrainingLoopMixin:
             stacklevel=5,
         )
         return reason
+
+
+def _first_step_learning_rate(opt, state):
+    """The learning rate of the epoch's first update.
+
+    ``step`` counts the update (``state["t"] += 1``) before reading the rate,
+    so a schedule on the step clock is read one step ahead of
+    ``current_learning_rate``'s clock.
+    """
+    state["t"] += 1
+    try:
+        return opt.current_learning_rate(state)
+    finally:
+        state["t"] -= 1
 
 
 def _metadata(ctx):

@@ -142,6 +142,26 @@ def test_step_decay_learning_rate_curve(iris):
     assert all(type(v) is float for v in clf.learning_rate_curve_)
 
 
+def test_step_decay_on_the_step_clock_is_read_at_the_epochs_first_step(iris):
+    X, y = iris
+    sched = StepDecay(learning_rate=0.1, step_size=4, gamma=0.5, unit="step")
+    clf = _fit(
+        MLPClassifier(
+            (8,), optimizer=SGD(sched), batch_size=50, max_iter=5, tol=0,
+            random_state=0,
+        ),
+        X,
+        y,
+    )
+    # 3 steps per epoch: epoch e's first step is 3 (e - 1) + 1, whose rate is
+    # 0.1 * 0.5 ** ((step - 1) // 4)
+    assert clf.learning_rate_curve_ == pytest.approx(
+        [0.1 * 0.5 ** ((3 * (e - 1)) // 4) for e in range(1, 6)]
+    )
+    assert clf.learning_rate_curve_ == pytest.approx([0.1, 0.1, 0.05, 0.025, 0.0125])
+    assert clf.optimizer_state_["t"] == 15
+
+
 def test_history_lengths_and_values(iris):
     X, y = iris
     clf = _fit(MLPClassifier((8,), max_iter=6, random_state=0), X, y)
