@@ -63,10 +63,10 @@ def test_training_curve_own_figure_panels_and_artists(moons):
         MLPClassifier((8,), max_iter=15, random_state=0), X, y, validation_data=(Xv, yv)
     )
     disp = TrainingCurveDisplay.from_estimator(clf)
-    assert list(disp.axes_) == ["loss", "score"]  # no learning_rate_curve_ yet
+    assert list(disp.axes_) == ["loss", "score", "learning_rate"]
     assert disp.ax_ is disp.axes_["loss"]
     assert disp.figure_ is disp.ax_.figure
-    assert len(disp.figure_.axes) == 2
+    assert len(disp.figure_.axes) == 3
     assert len(disp.lines_["loss"]) == 2  # training + validation
     assert len(disp.lines_["score"]) == 1
     assert len(disp.stop_markers_) == 1 and disp.best_markers_ == []
@@ -98,7 +98,7 @@ def test_training_curve_on_given_ax_and_several_estimators(moons):
     labels = [t.get_text() for t in ax.get_legend().get_texts()]
     assert "a: training" in labels and "b: validation" in labels
     # one Axes per requested panel
-    fig, axs = plt.subplots(1, 2)
+    fig, axs = plt.subplots(1, 3)
     disp = TrainingCurveDisplay.from_estimator(nets, ax=axs)
     assert disp.axes_["score"] is axs[1]
     assert len(disp.lines_["score"]) == 2
@@ -114,7 +114,7 @@ def test_training_curve_marks_best_epoch(moons):
         y,
     )
     disp = TrainingCurveDisplay.from_estimator(clf)
-    # a dot on the validation curve + a vertical line on each of the 2 panels
+    # a dot on the validation curve + a vertical line on each panel
     assert len(disp.best_markers_) == 1 + len(disp.axes_)
     dot = disp.best_markers_[0]
     assert dot.get_xdata()[0] == clf.best_epoch_
@@ -124,8 +124,7 @@ def test_training_curve_marks_best_epoch(moons):
 def test_training_curve_learning_rate_panel_when_recorded(moons):
     X, y, _, _ = moons
     clf = _fit_quietly(MLPRegressor((4,), max_iter=6, random_state=0), X, y)
-    if not hasattr(clf, "learning_rate_curve_"):  # attribute added elsewhere
-        clf.learning_rate_curve_ = [0.1 / k for k in range(1, clf.n_iter_ + 1)]
+    assert clf.learning_rate_curve_ == [0.001] * clf.n_iter_  # Adam's default
     disp = TrainingCurveDisplay.from_estimator(clf)
     assert "learning_rate" in disp.axes_
     (line,) = disp.lines_["learning_rate"]
@@ -146,7 +145,7 @@ def test_training_curve_errors(moons):
         TrainingCurveDisplay.from_estimator(clf, panels=["score"])
     _, axs = plt.subplots(1, 3)
     with pytest.raises(ValueError, match="3 axes for 1 panels"):
-        TrainingCurveDisplay.from_estimator(clf, ax=axs)
+        TrainingCurveDisplay.from_estimator(clf, ax=axs, panels=["loss"])
 
 
 # -- OptimizerPathDisplay ---------------------------------------------------

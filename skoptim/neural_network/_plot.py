@@ -88,7 +88,7 @@ class TrainingCurveDisplay:
     >>> clf = clf.fit(X[:150], y[:150], validation_data=(X[150:], y[150:]))
     >>> disp = TrainingCurveDisplay.from_estimator(clf)
     >>> sorted(disp.axes_), len(disp.lines_["loss"])
-    (['loss', 'score'], 2)
+    (['learning_rate', 'loss', 'score'], 2)
     """
 
     def __init__(

@@ -1,11 +1,11 @@
 """The training loop of the MLP estimators: epochs, batches, stopping.
 
-A mixin of :class:`~skoptim.neural_network._mlp.BaseMLP`. It runs the epochs
+A mixin of :class:`~skoptim.neural_network._base.BaseMLP`. It runs the epochs
 (stochastic minibatches, or a full-batch optimizer's own loop), calls the
 regularizers' hooks at their named points, records the loss curves, stops on
 convergence, on a regularizer's request or on divergence, and reports each
 epoch. The estimator's validation, initialisation and predict live in
-:mod:`skoptim.neural_network._mlp`; the numerics in
+:mod:`skoptim.neural_network._base`; the numerics in
 :mod:`skoptim.neural_network._network`.
 """
 
@@ -14,12 +14,14 @@ from __future__ import annotations
 import math
 import sys
 import warnings
+from time import perf_counter
 
 import numpy as np
 import scipy.sparse as sp
 from sklearn.exceptions import ConvergenceWarning
 
 from ..exceptions import DivergenceError
+from ..utils._training_log import TrainingLog
 from ._losses import (
     BOUNDED_PATIENCE,
     batch_loss_and_delta,
@@ -57,6 +59,8 @@ class TrainingLoopMixin:
                 r.transform_targets(ctx.Y, ctx), dtype=ctx.network.dtype
             )
         ctx.n_samples = ctx.X.shape[0]
+        if self.verbose:
+            ctx.workspace["log"] = self._training_log(ctx, incremental)
         try:
             if self.optimizer_.full_batch:
                 self._run_full_batch(ctx)
@@ -71,6 +75,43 @@ class TrainingLoopMixin:
                 st = ctx.state.get(r._key)
                 for key in r.scratch_state if st is not None else ():
                     st.pop(key, None)
+
+    def _training_log(self, ctx, incremental):
+        """The verbose table of this call (see :class:`TrainingLog`)."""
+        columns = ["train_loss"]
+        if ctx.validation is not None:
+            columns += ["valid_loss", "valid_score"]
+        lr = self.optimizer_.current_learning_rate(self.optimizer_state_)
+        if not self.optimizer_.full_batch and lr is not None and math.isfinite(lr):
+            columns.append("lr")
+        best = "valid_loss" if ctx.validation is not None else "train_loss"
+        return TrainingLog(
+            columns,
+            step_name="iter" if self.optimizer_.full_batch else "epoch",
+            max_steps=None if incremental else self.max_iter,
+            best=(best, "min"),
+        )
+
+    def _epoch_task(self, ctx):
+        """Open the callback task of the next epoch (callbacks set only)."""
+        task = ctx.workspace["callbacks"].subcontext(task_name="epoch")
+        task.call_on_fit_task_begin(
+            estimator=self, X=ctx.X, y=ctx.y, metadata=_metadata(ctx)
+        )
+        return task
+
+    def _end_epoch_task(self, ctx, task):
+        """Close an epoch's callback task; a callback may stop training."""
+        stop = task.call_on_fit_task_end(
+            estimator=self,
+            X=ctx.X,
+            y=ctx.y,
+            metadata=_metadata(ctx),
+            reconstruction_attributes=self._reconstruction_attributes,
+        )
+        if stop and not ctx.stop:
+            ctx.stop = True
+            ctx.workspace["stop_reason"] = "callback"
 
     def _warn_if_constant_output(self, ctx, n_rows=32):
         """Warn when the fitted network ignores its input.
@@ -152,7 +193,14 @@ class TrainingLoopMixin:
         above, patience = 0, (1 if limits[2] is None else BOUNDED_PATIENCE)
         max_epochs = 1 if incremental else self.max_iter
         reason = "partial_fit" if incremental else "max_iter"
+        callbacks = self.__dict__.get("_callback_fit_ctx")
+        ctx.workspace["callbacks"] = callbacks
+        task = None
         for _ in range(max_epochs):
+            t0 = perf_counter()
+            if callbacks is not None:
+                task = self._epoch_task(ctx)
+            lr = _first_step_learning_rate(opt, state)
             order = rng.permutation(n) if self.shuffle else None
             acc = 0.0
             weight_seen = 0.0
@@ -210,7 +258,7 @@ class TrainingLoopMixin:
                     why="rose to",
                     epoch=self.n_iter_,
                 )
-            self._end_epoch(ctx, epoch_loss)
+            self._end_epoch(ctx, epoch_loss, lr, t0, task)
             if ctx.stop:
                 reason = ctx.workspace.get("stop_reason", "regularizer")
                 break
@@ -222,9 +270,11 @@ class TrainingLoopMixin:
                 reason = "tol"
                 if self.verbose:
                     print(
-                        f"Training loss did not improve more than tol={self.tol} for "
-                        f"{self.n_iter_no_change} consecutive epochs. Stopping."
+                        f"Stopping: the training loss did not improve by more "
+                        f"than tol={self.tol} for {self.n_iter_no_change} "
+                        "consecutive epochs."
                     )
+                    sys.stdout.flush()
                 break
         else:
             if not incremental:
@@ -238,7 +288,14 @@ class TrainingLoopMixin:
                 )
         self.stop_reason_ = reason
 
-    def _end_epoch(self, ctx, epoch_loss):
+    def _end_epoch(self, ctx, epoch_loss, lr, t0, task):
+        """Record the epoch (curves, history, validation), run the
+        regularizers' epoch hooks, print its row, close its callback task.
+
+        ``lr`` is the learning rate the epoch started with (None for an
+        optimizer without one), ``t0`` its start (``perf_counter``), ``task``
+        its callback task (None without callbacks).
+        """
         self.loss_ = epoch_loss
         self.loss_curve_.append(epoch_loss)
         # the tol rule compares with the best loss of this call only: a
@@ -259,15 +316,22 @@ class TrainingLoopMixin:
             r.on_epoch_end(ctx, epoch_loss)
             if ctx.stop and not stopped:
                 ws["stop_reason"] = f"regularizer:{type(r).__name__}"
-        if self.verbose:
-            val = (
-                ""
-                if ctx.validation is None
-                else f", validation loss = {ctx.val_loss:.8f}, "
-                f"validation score = {ctx.val_score:.6f}"
-            )
-            print(f"Iteration {self.n_iter_}, loss = {epoch_loss:.8f}{val}")
-            sys.stdout.flush()
+        elapsed = perf_counter() - t0
+        self.epoch_times_.append(elapsed)
+        if lr is not None and math.isfinite(lr):
+            self.learning_rate_curve_.append(float(lr))
+        log = ws.get("log")
+        if log is not None:
+            values = {"train_loss": epoch_loss}
+            if ctx.validation is not None:
+                values.update(valid_loss=ctx.val_loss, valid_score=ctx.val_score)
+            if "lr" in log.columns:
+                values["lr"] = lr
+            step = self.n_iter_ if log.max_steps is None else ws.get("step", 0) + 1
+            ws["step"] = step
+            log.row(step, time=elapsed, **values)
+        if task is not None:
+            self._end_epoch_task(ctx, task)
 
     def _evaluate_validation(self, ctx):
         """Validation loss and score at the current parameters (predict mode)."""
@@ -307,10 +371,22 @@ class TrainingLoopMixin:
                 self._diverged(loss, "in a line search evaluation")
             return loss
 
+        callbacks = self.__dict__.get("_callback_fit_ctx")
+        ctx.workspace["callbacks"] = callbacks
+        # an iteration's task opens before it runs; ``clock`` holds its start
+        # and its task (each L-BFGS iteration is an epoch of the history)
+        clock = {"t0": perf_counter(), "n": 0}
+        clock["task"] = None if callbacks is None else self._epoch_task(ctx)
+
         def callback(params, loss):
             self.n_iter_ += 1
             self.t_ += X.shape[0]
-            self._end_epoch(ctx, loss)
+            clock["n"] += 1
+            task, clock["task"] = clock["task"], None
+            self._end_epoch(ctx, loss, None, clock["t0"], task)
+            clock["t0"] = perf_counter()
+            if callbacks is not None and not ctx.stop and clock["n"] < self.max_iter:
+                clock["task"] = self._epoch_task(ctx)
             return ctx.stop
 
         res = opt.run(
@@ -321,6 +397,10 @@ class TrainingLoopMixin:
             n_iter=self.max_iter,
             callback=callback,
         )
+        if clock["task"] is not None:
+            # the iteration L-BFGS began but did not finish (converged, or
+            # the line search failed): an empty task
+            clock["task"].call_on_fit_task_end(estimator=self)
         if not np.isfinite(net.params).all():
             self._diverged(float("nan"), "after L-BFGS", epoch=self.n_iter_)
         self.stop_reason_ = self._full_batch_stop_reason(ctx, res)
@@ -359,6 +439,26 @@ class TrainingLoopMixin:
             stacklevel=5,
         )
         return reason
+
+
+def _first_step_learning_rate(opt, state):
+    """The learning rate of the epoch's first update.
+
+    ``step`` counts the update (``state["t"] += 1``) before reading the rate,
+    so a schedule on the step clock is read one step ahead of
+    ``current_learning_rate``'s clock.
+    """
+    state["t"] += 1
+    try:
+        return opt.current_learning_rate(state)
+    finally:
+        state["t"] -= 1
+
+
+def _metadata(ctx):
+    """The callbacks' ``metadata`` of the fit's training data."""
+    sw = ctx.sample_weight
+    return None if sw is None else {"sample_weight": sw}
 
 
 def _type_signature(obj):
