@@ -23,7 +23,7 @@ from sklearn.ensemble import BaggingRegressor as _SkBaggingRegressor
 from sklearn.ensemble._base import _partition_estimators
 from sklearn.metrics import r2_score
 from sklearn.utils._mask import indices_to_mask
-from sklearn.utils._param_validation import Interval, StrOptions, validate_params
+from sklearn.utils._param_validation import InvalidParameterError
 from sklearn.utils.metadata_routing import (
     _raise_for_params,
     _routing_enabled,
@@ -94,7 +94,10 @@ class _BootstrapUncertaintyMixin(CallbackSupportMixin):
             Targets (class labels for the classifier).
         sample_weight : array-like of shape (n_samples,), default=None
             Non-negative weights, used as the probabilities with which rows
-            are drawn (as in scikit-learn): a zero-weight row is never drawn.
+            are drawn (as in scikit-learn): a zero-weight row is never drawn,
+            and is left out of everything out-of-bag (``oob_score_``, the
+            out-of-bag predictions, the jackknife+ calibration of
+            ``predict_interval``), as a missing row would be.
         **fit_params : dict
             Routed to the members' ``fit`` through metadata routing (only
             with ``sklearn.set_config(enable_metadata_routing=True)``).
@@ -179,6 +182,11 @@ class _BootstrapUncertaintyMixin(CallbackSupportMixin):
             n_before = len(self.estimators_)
             old_seeds = np.asarray(getattr(self, "_seeds", old_seeds))[:n_before]
 
+        # Rows of weight 0 are never drawn into a bag, so they would be out of
+        # bag for every member; a zero-weight row is a missing row, so they
+        # are kept out of everything "out-of-bag" (oob_score_, the OOB
+        # predictions, the jackknife+ calibration).
+        self._calibration_rows = None if sample_weight is None else sample_weight > 0
         root = _callbacks.begin_member_tasks(self, X, y, sample_weight, n_before)
         # The members are reported by the training log, not by joblib's and
         # scikit-learn's own per-member prints.
@@ -228,11 +236,25 @@ class _BootstrapUncertaintyMixin(CallbackSupportMixin):
         """Hook: re-raise a member's failed fit with an explanation, if any."""
 
     def _oob_matrix(self, n_samples):
-        """Boolean matrix (n_estimators, n_samples): True where out-of-bag."""
+        """Boolean matrix (n_estimators, n_samples): True where out-of-bag.
+
+        Rows of weight 0 in the last ``fit`` are never out of bag: a
+        zero-weight row is a missing row.
+        """
         oob = np.empty((len(self.estimators_), n_samples), dtype=bool)
         for b, samples in enumerate(self.estimators_samples_):
             oob[b] = ~indices_to_mask(samples, n_samples)
+        rows = getattr(self, "_calibration_rows", None)
+        if rows is not None and rows.shape[0] == n_samples:
+            oob &= rows
         return oob
+
+    def _n_calibration_rows(self, n_samples):
+        """How many training rows may be out of bag (positive weight)."""
+        rows = getattr(self, "_calibration_rows", None)
+        if rows is None or rows.shape[0] != n_samples:
+            return n_samples
+        return int(rows.sum())
 
     def _validate_X_predict(self, X):
         check_is_fitted(self)
@@ -424,19 +446,17 @@ class BaggingRegressor(_BootstrapUncertaintyMixin, _SkBaggingRegressor):
         n_samples = y.shape[0]
         sums = np.zeros(y.shape, dtype=np.float64)
         counts = np.zeros(n_samples)
-        for estimator, samples, features in zip(
-            self.estimators_,
-            self.estimators_samples_,
-            self.estimators_features_,
-            strict=True,
+        oob = self._oob_matrix(n_samples)
+        for b, (estimator, features) in enumerate(
+            zip(self.estimators_, self.estimators_features_, strict=True)
         ):
-            mask = ~indices_to_mask(samples, n_samples)
+            mask = oob[b]
             if mask.any():
                 pred = np.asarray(estimator.predict(X[mask][:, features]))
                 sums[mask] += pred.reshape(sums[mask].shape)
                 counts[mask] += 1
         scored = counts > 0
-        if not scored.all():
+        if scored.sum() < self._n_calibration_rows(n_samples):
             warnings.warn(
                 "Some inputs do not have OOB scores. This probably means too few "
                 "estimators were used to compute any reliable oob estimates; "
@@ -536,7 +556,9 @@ class BaggingRegressor(_BootstrapUncertaintyMixin, _SkBaggingRegressor):
         method : {"jackknife+", "percentile"}, default="jackknife+"
             ``"jackknife+"``: jackknife+-after-bootstrap (Kim, Xu & Barber
             2020) from the out-of-bag residuals; calibrated, needs out-of-bag
-            rows (``bootstrap=True`` or ``max_samples < n_samples``).
+            rows (``bootstrap=True`` or ``max_samples < n_samples``). Rows
+            fit with ``sample_weight`` 0 are missing rows: they are never
+            drawn and never calibrate the interval.
             ``"percentile"``: the ``(1 - confidence) / 2`` and
             ``(1 + confidence) / 2`` quantiles of the members' predictions;
             reflects member disagreement only and is **not** calibrated.
@@ -569,13 +591,29 @@ class BaggingRegressor(_BootstrapUncertaintyMixin, _SkBaggingRegressor):
         return self._jackknife_plus(preds, alpha)
 
     def _check_interval_args(self, confidence, method):
-        validate_params(
-            {
-                "confidence": [Interval(Real, 0, 1, closed="neither")],
-                "method": [StrOptions({"jackknife+", "percentile"})],
-            },
-            prefer_skip_nested_validation=True,
-        )(lambda confidence, method: None)(confidence, method)
+        """Check ``predict_interval``'s arguments, naming that method."""
+        if (
+            not isinstance(confidence, Real)
+            or isinstance(confidence, bool)
+            or not 0 < confidence < 1
+        ):
+            hint = (
+                f" Did you mean {confidence / 100:g}?"
+                if isinstance(confidence, Real)
+                and not isinstance(confidence, bool)
+                and 10 <= confidence < 100
+                else ""
+            )
+            raise InvalidParameterError(
+                "The 'confidence' parameter of BaggingRegressor.predict_interval "
+                "must be a float in the open interval (0, 1) (e.g. 0.9 for a 90% "
+                f"interval), got {confidence!r}.{hint}"
+            )
+        if not isinstance(method, str) or method not in ("jackknife+", "percentile"):
+            raise InvalidParameterError(
+                "The 'method' parameter of BaggingRegressor.predict_interval must "
+                f"be 'jackknife+' or 'percentile', got {method!r}."
+            )
         return float(confidence), method
 
     def _jackknife_plus(self, preds, alpha):
@@ -591,10 +629,11 @@ class BaggingRegressor(_BootstrapUncertaintyMixin, _SkBaggingRegressor):
                 "bootstrap=True or max_samples < n_samples, or use "
                 "method='percentile' (uncalibrated)."
             )
-        n_left_out = int((~scored).sum())
-        if n_left_out > 0.05 * scored.size:
+        n_rows = self._n_calibration_rows(self._n_train)
+        n_left_out = n_rows - int(scored.sum())
+        if n_left_out > 0.05 * n_rows:
             warnings.warn(
-                f"{n_left_out} of {scored.size} training rows were in the bag of "
+                f"{n_left_out} of {n_rows} training rows were in the bag of "
                 "every member and are left out of the jackknife+ calibration. "
                 "Use more estimators.",
                 UserWarning,

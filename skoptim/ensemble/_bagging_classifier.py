@@ -23,8 +23,7 @@ from sklearn.ensemble._bagging import _estimator_has
 from sklearn.ensemble._base import _partition_estimators
 from sklearn.metrics import accuracy_score
 from sklearn.utils import column_or_1d
-from sklearn.utils._mask import indices_to_mask
-from sklearn.utils._param_validation import StrOptions, validate_params
+from sklearn.utils._param_validation import InvalidParameterError
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.parallel import Parallel, delayed
 from sklearn.utils.validation import check_is_fitted
@@ -188,8 +187,10 @@ class BaggingClassifier(_BootstrapUncertaintyMixin, _SkBaggingClassifier):
         ValueError
             As :meth:`predict_proba`.
         TypeError
-            As :meth:`predict_proba`.
+            As :meth:`predict_proba`; if ``return_std`` is passed (only
+            ``predict_proba(X, return_std=True)`` gives the members' spread).
         """
+        _refuse_return_std("predict", params)
         return super().predict(X, **params)
 
     def _explain_member_failure(self, exc, y):
@@ -346,8 +347,10 @@ class BaggingClassifier(_BootstrapUncertaintyMixin, _SkBaggingClassifier):
         ValueError
             As :meth:`predict_proba`.
         TypeError
-            As :meth:`predict_proba`.
+            As :meth:`predict_proba`; if ``return_std`` is passed (only
+            ``predict_proba(X, return_std=True)`` gives the members' spread).
         """
+        _refuse_return_std("predict_log_proba", params)
         check_is_fitted(self)
         if not hasattr(self.estimator_, "predict_log_proba"):
             with np.errstate(divide="ignore"):
@@ -384,7 +387,11 @@ decision_function`.
             If a member's subsample lacked a class (its decision function
             then has other columns than the ensemble's and cannot be
             averaged; use :meth:`predict_proba`), or as :meth:`predict_proba`.
+        TypeError
+            If ``return_std`` is passed (only
+            ``predict_proba(X, return_std=True)`` gives the members' spread).
         """
+        _refuse_return_std("decision_function", params)
         check_is_fitted(self)
         for b, estimator in enumerate(self.estimators_):
             n_listed = len(estimator.classes_)
@@ -411,10 +418,9 @@ decision_function`.
         ]
         method = self._member_method()
         totals = np.zeros((n_samples, self.n_classes_))
-        for b, (samples, features) in enumerate(
-            zip(self.estimators_samples_, self.estimators_features_, strict=True)
-        ):
-            mask = ~indices_to_mask(samples, n_samples)
+        oob = self._oob_matrix(n_samples)
+        for b, features in enumerate(self.estimators_features_):
+            mask = oob[b]
             if mask.any():
                 totals[mask] += member_class_scores(
                     [self.estimators_[b]],
@@ -429,7 +435,7 @@ decision_function`.
                 )
         mass = totals.sum(axis=1)
         scored = mass > 0
-        if not scored.all():
+        if scored.sum() < self._n_calibration_rows(n_samples):
             warnings.warn(
                 "Some inputs do not have OOB scores. This probably means too few "
                 "estimators were used to compute any reliable oob estimates; "
@@ -476,10 +482,12 @@ decision_function`.
             columns match neither its ``classes_`` nor the classes present
             in its subsample.
         """
-        validate_params(
-            {"method": [StrOptions({"vote_entropy", "mutual_info", "proba_std"})]},
-            prefer_skip_nested_validation=True,
-        )(lambda method: None)(method)
+        methods = ("vote_entropy", "mutual_info", "proba_std")
+        if not isinstance(method, str) or method not in methods:
+            raise InvalidParameterError(
+                "The 'method' parameter of BaggingClassifier.predict_uncertainty "
+                f"must be one of {', '.join(map(repr, methods))}, got {method!r}."
+            )
         X = self._validate_X_predict(X)
         probas = self._member_probas(X)
         n_classes = probas.shape[2]
@@ -497,6 +505,16 @@ decision_function`.
             return np.maximum(_entropy(mean) - _entropy(probas).mean(axis=0), 0.0)
         predicted = probas.mean(axis=0).argmax(axis=1)
         return probas[:, np.arange(X.shape[0]), predicted].std(axis=0)
+
+
+def _refuse_return_std(method, params):
+    """TypeError for ``return_std`` passed to a method that has none."""
+    if "return_std" in params:
+        raise TypeError(
+            f"BaggingClassifier.{method}() takes no return_std: only "
+            "predict_proba(X, return_std=True) returns the members' spread "
+            "(the standard deviation of each class probability)."
+        )
 
 
 def _entropy(p):
