@@ -56,9 +56,7 @@ def test_zero_weight_rows_do_not_calibrate_the_interval():
     # the reported interval was [[-1091.4, 1457.1], [-1123.5, 1425.0]]; the
     # fit on the 242 positive-weight rows alone gives about [[84, 275], [58, 248]]
     assert np.all(got[:, 1] - got[:, 0] < 300)
-    expected = _jackknife_plus_reference(
-        reg, X, y2, sw > 0, X[300:302], confidence=0.9
-    )
+    expected = _jackknife_plus_reference(reg, X, y2, sw > 0, X[300:302], confidence=0.9)
     np.testing.assert_allclose(got, expected, rtol=1e-10)
 
 
@@ -118,7 +116,9 @@ def test_no_oob_warning_for_zero_weight_rows():
         )
 
 
-@pytest.mark.parametrize("method", ["predict", "predict_log_proba", "decision_function"])
+@pytest.mark.parametrize(
+    "method", ["predict", "predict_log_proba", "decision_function"]
+)
 def test_return_std_only_on_predict_proba(method):
     X, y = load_iris(return_X_y=True)
     from sklearn.linear_model import LogisticRegression
