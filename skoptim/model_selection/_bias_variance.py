@@ -42,12 +42,24 @@ _SEED_MAX = np.iinfo(np.int32).max
 # --------------------------------------------------------------------------
 
 
-def _check_loss(loss: Any) -> str:
-    if not isinstance(loss, str) or loss not in _LOSSES:
+def _check_loss(loss: Any, estimator: Any = None) -> str:
+    """Validate ``loss``; with an estimator, resolve ``"auto"`` from its kind.
+
+    ``"auto"`` is ``"zero_one"`` (Domingos) for a classifier and
+    ``"squared_error"`` otherwise: class numbers are labels, not quantities.
+    """
+    allowed = _LOSSES if estimator is None else ("auto", *_LOSSES)
+    if not isinstance(loss, str) or loss not in allowed:
         raise ValueError(
-            f"loss={loss!r} is not supported; use one of {list(_LOSSES)} "
+            f"loss={loss!r} is not supported; use one of {list(allowed)} "
             "('squared_error' for regression, 'zero_one' for classification)."
         )
+    if loss == "auto":
+        try:
+            classifier = is_classifier(estimator)
+        except (AttributeError, TypeError):  # not an estimator: refused later
+            classifier = False
+        return "zero_one" if classifier else "squared_error"
     return loss
 
 
@@ -419,7 +431,7 @@ def bias_variance_decomposition(
     X_test: Any,
     y_test: Any,
     *,
-    loss: str = "squared_error",
+    loss: str = "auto",
     n_rounds: int = 200,
     max_samples: int | float = 1.0,
     bootstrap: bool = True,
@@ -487,8 +499,11 @@ def bias_variance_decomposition(
         Test data at which the decomposition is evaluated.
     y_test : array-like of shape (n_test,)
         Observed test targets.
-    loss : {"squared_error", "zero_one"}, default="squared_error"
-        ``"zero_one"`` requires a classifier (or at least non-continuous
+    loss : {"auto", "squared_error", "zero_one"}, default="auto"
+        ``"auto"`` is ``"zero_one"`` for a classifier (``is_classifier``)
+        and ``"squared_error"`` otherwise: class numbers are labels, and the
+        squared error of, say, iris' classes 0, 1, 2 is not a meaningful
+        loss. ``"zero_one"`` requires a classifier (or at least non-continuous
         ``y_train``) and raises for regressors. ``"squared_error"`` requires
         numeric targets; with a classifier it is accepted only for numeric
         labels (the decomposition is then that of the squared error of hard
@@ -577,7 +592,7 @@ def bias_variance_decomposition(
     >>> bool(np.isclose(res.expected_loss, total))
     True
     """
-    loss = _check_loss(loss)
+    loss = _check_loss(loss, estimator)
     if not isinstance(n_rounds, numbers.Integral) or isinstance(n_rounds, bool):
         raise TypeError(f"n_rounds must be an integer, got {n_rounds!r}.")
     if n_rounds < 2:

@@ -162,7 +162,7 @@ def bias_variance_curve(
     *,
     param_name: str,
     param_range: Sequence[Any],
-    loss: str = "squared_error",
+    loss: str = "auto",
     n_rounds: int = 200,
     max_samples: int | float = 1.0,
     bootstrap: bool = True,
@@ -194,7 +194,11 @@ def bias_variance_curve(
         names such as ``"mlp__hidden_layer_sizes"`` work).
     param_range : sequence
         Values to try (at least one).
-    loss, n_rounds, max_samples, bootstrap, y_test_true, n_jobs :
+    loss : {"auto", "squared_error", "zero_one"}, default="auto"
+        As in :func:`bias_variance_decomposition`: ``"auto"`` is
+        ``"zero_one"`` for a classifier and ``"squared_error"`` otherwise;
+        the resolved name is ``curve.loss``.
+    n_rounds, max_samples, bootstrap, y_test_true, n_jobs :
         As in :func:`bias_variance_decomposition`.
     random_state : int, RandomState instance or None, default=None
         As in :func:`bias_variance_decomposition`. An int is reused for every
@@ -237,7 +241,7 @@ def bias_variance_curve(
     >>> bool(np.allclose(curve.expected_loss, curve.bias_term + curve.variance_term))
     True
     """
-    loss = _check_loss(loss)
+    loss = _check_loss(loss, estimator)
     if not isinstance(param_name, str):
         raise TypeError(f"param_name must be a string, got {param_name!r}.")
     valid = estimator.get_params(deep=True)

@@ -22,7 +22,12 @@ def _shape(value: Any) -> str:
 
 
 def _summary(head: str, scalars: dict[str, Any], arrays: dict[str, Any]) -> str:
-    """A short multi-line repr: a header, one line per scalar, the array shapes."""
+    """A short multi-line repr: a header, one line per scalar, the array shapes.
+
+    Fields that are None (e.g. ``noise`` without ``y_test_true``) are left out.
+    """
+    scalars = {k: v for k, v in scalars.items() if v is not None}
+    arrays = {k: v for k, v in arrays.items() if v is not None}
     width = max(len(k) for k in scalars)
     lines = [head]
     lines += [f"  {k.ljust(width)} = {_fmt(v)}" for k, v in scalars.items()]

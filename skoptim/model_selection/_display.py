@@ -358,7 +358,9 @@ class BiasVarianceDisplay:
             Passed to :meth:`plot`.
         **curve_kwargs
             Passed to :func:`bias_variance_curve` (``loss``, ``n_rounds``,
-            ``y_test_true``, ``random_state`` ...).
+            ``y_test_true``, ``random_state`` ...). ``loss`` defaults to
+            ``"auto"``: ``"zero_one"`` for a classifier, ``"squared_error"``
+            otherwise.
 
         Returns
         -------

@@ -668,7 +668,9 @@ def test_zero_one_with_continuous_targets_and_unknown_estimator():
 def test_squared_error_with_string_classifier():
     X, _, labels = _small()
     with pytest.raises(ValueError, match="numeric class labels.*zero_one"):
-        bias_variance_decomposition(DecisionTreeClassifier(), X, labels, X, labels)
+        bias_variance_decomposition(
+            DecisionTreeClassifier(), X, labels, X, labels, loss="squared_error"
+        )
 
 
 def test_squared_error_with_numeric_classifier_is_allowed():
@@ -678,7 +680,7 @@ def test_squared_error_with_numeric_classifier_is_allowed():
     y01 = (labels == "a").astype(int)
     kw = dict(n_rounds=6, random_state=0)
     est = LogisticRegression()
-    sq = bias_variance_decomposition(est, X, y01, X, y01, **kw)
+    sq = bias_variance_decomposition(est, X, y01, X, y01, loss="squared_error", **kw)
     zo = bias_variance_decomposition(est, X, y01, X, y01, loss="zero_one", **kw)
     assert sq.expected_loss == pytest.approx(zo.expected_loss)
 
