@@ -148,9 +148,15 @@ class PredictionIntervalDisplay:
         """
         check_matplotlib_support(f"{cls.__name__}.from_estimator")
         if not hasattr(estimator, "predict_interval"):
+            hint = (
+                " scikit-learn's ensembles have no predict_interval: use "
+                "skoptim.ensemble.BaggingRegressor."
+                if type(estimator).__module__.startswith("sklearn.")
+                else ""
+            )
             raise TypeError(
                 "PredictionIntervalDisplay needs a fitted skoptim BaggingRegressor "
-                f"(with predict_interval); got {type(estimator).__name__}."
+                f"(with predict_interval); got {_qualname(estimator)}.{hint}"
             )
         check_is_fitted(estimator)
         if against not in ("auto", "feature", "observed"):
@@ -309,3 +315,11 @@ class PredictionIntervalDisplay:
             ax.set(xlabel=self.xlabel, ylabel="predicted y")
         ax.legend(fontsize=8, loc="best")
         return self
+
+
+def _qualname(obj) -> str:
+    """``module.Class`` of an object, without private module parts."""
+    parts = type(obj).__module__.split(".")
+    while len(parts) > 1 and parts[-1].startswith("_"):
+        parts.pop()
+    return ".".join([*parts, type(obj).__qualname__])

@@ -38,19 +38,37 @@ def resolve_mlp(estimator, X, *, caller: str):
         mlp = estimator.steps[-1][1]
         pre = estimator[:-1]
     if not isinstance(mlp, MLPClassifier | MLPRegressor):
-        raise TypeError(
-            f"{caller} supports {_SUPPORTED}; got {type(estimator).__name__}"
-            + (
-                f" ending in {type(mlp).__name__}"
-                if isinstance(estimator, Pipeline)
-                else ""
+        got = _qualname(estimator) + (
+            f" ending in {_qualname(mlp)}" if isinstance(estimator, Pipeline) else ""
+        )
+        hint = ""
+        if type(mlp).__module__.startswith("sklearn.neural_network"):
+            hint = (
+                " scikit-learn's MLPs do not expose them: convert it with "
+                "skoptim.neural_network.from_sklearn(estimator), which returns "
+                "the unfitted skoptim MLP with the same settings, and fit that."
             )
-            + ". It needs the network's flat parameter buffer and gradients."
+        raise TypeError(
+            f"{caller} supports {_SUPPORTED}; got {got}. It needs the network's "
+            f"flat parameter buffer and gradients.{hint}"
         )
     check_is_fitted(mlp, "_network")
     if X is not None and pre is not None and len(pre.steps):
         X = pre.transform(X)
     return mlp, X
+
+
+def _qualname(obj) -> str:
+    """``module.Class`` of an object, e.g. ``sklearn.neural_network.MLPClassifier``.
+
+    The public module is used when the class is re-exported there (scikit-learn
+    defines its MLPs in a private ``_multilayer_perceptron`` module).
+    """
+    cls = type(obj)
+    parts = cls.__module__.split(".")
+    while len(parts) > 1 and parts[-1].startswith("_"):
+        parts.pop()
+    return ".".join([*parts, cls.__qualname__])
 
 
 def _float64_network_like(net: Network) -> Network:
