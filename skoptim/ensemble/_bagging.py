@@ -151,6 +151,15 @@ class _BootstrapUncertaintyMixin(CallbackSupportMixin):
             )
 
         requested = self.max_samples if max_samples is None else max_samples
+        if requested is None and sample_weight is not None:
+            # None means "as many rows as the data has"; rows of weight 0 are
+            # missing rows, so they do not enlarge the bags (scikit-learn
+            # would draw n_samples rows, zero-weight rows included in the
+            # count, from the positive-weight rows only).
+            n_positive = int(np.count_nonzero(sample_weight))
+            if n_positive < X.shape[0]:
+                max_samples = n_positive
+                requested = n_positive
         n_drawn = _n_rows_drawn(X.shape[0], requested, sample_weight)
         if n_drawn < 2:
             weighted = (
@@ -325,9 +334,11 @@ class BaggingRegressor(_BootstrapUncertaintyMixin, _SkBaggingRegressor):
     n_estimators : int, default=10
         Number of members.
     max_samples : int or float, default=None
-        Rows drawn for each member: None means ``n_samples``, an int is a
-        count, a float a fraction of ``n_samples`` (e.g. 0.8). Must yield at
-        least 2 rows.
+        Rows drawn for each member: None means ``n_samples`` (with
+        ``sample_weight``, the number of rows of positive weight: a row of
+        weight 0 is a missing row), an int is a count, a float a fraction of
+        ``n_samples`` (e.g. 0.8; of the sum of ``sample_weight`` when given,
+        as in scikit-learn). Must yield at least 2 rows.
     max_features : int or float, default=1.0
         Columns drawn for each member (count or fraction).
     bootstrap : bool, default=True

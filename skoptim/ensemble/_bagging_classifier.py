@@ -57,8 +57,11 @@ class BaggingClassifier(_BootstrapUncertaintyMixin, _SkBaggingClassifier):
     n_estimators : int, default=10
         Number of members.
     max_samples : int or float, default=None
-        Rows drawn for each member (None: ``n_samples``; int: count; float:
-        fraction). Must yield at least 2 rows.
+        Rows drawn for each member (None: ``n_samples``, or with
+        ``sample_weight`` the number of rows of positive weight, since a row
+        of weight 0 is a missing row; int: count; float: fraction of
+        ``n_samples``, or of the sum of ``sample_weight`` when given, as in
+        scikit-learn). Must yield at least 2 rows.
     max_features : int or float, default=1.0
         Columns drawn for each member (count or fraction).
     bootstrap : bool, default=True

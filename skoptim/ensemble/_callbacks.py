@@ -170,11 +170,10 @@ def print_member_log(ensemble, X, y, n_before, times):
     """``verbose``: one line per member fit by this call.
 
     Columns: the member's own out-of-bag score (its ``score`` on the rows its
-    bootstrap left out, unweighted; only with ``bootstrap=True``) and its fit
-    time; the best out-of-bag score so far is marked.
+    bootstrap left out, unweighted, rows of weight 0 excluded; only with
+    ``bootstrap=True``) and its fit time; the best out-of-bag score so far is
+    marked.
     """
-    from sklearn.utils._mask import indices_to_mask
-
     n_members = len(ensemble.estimators_)
     columns = ["oob_score"] if ensemble.bootstrap else []
     log = TrainingLog(
@@ -183,12 +182,12 @@ def print_member_log(ensemble, X, y, n_before, times):
         max_steps=n_members,
         best=("oob_score", "max") if columns else None,
     )
-    samples = ensemble.estimators_samples_ if columns else None
-    n_samples = X.shape[0]
+    # rows of weight 0 are missing rows: never out of bag (see _oob_matrix)
+    oob_matrix = ensemble._oob_matrix(X.shape[0]) if columns else None
     for i in range(n_before, n_members):
         values = {}
         if columns:
-            oob = ~indices_to_mask(samples[i], n_samples)
+            oob = oob_matrix[i]
             values["oob_score"] = np.nan
             if oob.sum() > 1 and hasattr(ensemble.estimators_[i], "score"):
                 features = ensemble.estimators_features_[i]

@@ -156,3 +156,40 @@ def test_uncertainty_method_error_names_predict_uncertainty():
     with pytest.raises(ValueError, match="predict_uncertainty") as info:
         clf.predict_uncertainty(X, method="entropy")
     assert "lambda" not in str(info.value)
+
+
+def test_zero_weight_rows_do_not_enlarge_the_bags():
+    """max_samples=None draws as many rows as have positive weight."""
+    X, y2, sw = _diabetes_with_junk(0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        reg = BaggingRegressor(Ridge(), n_estimators=200, random_state=0).fit(
+            X, y2, sample_weight=sw
+        )
+        ref = BaggingRegressor(Ridge(), n_estimators=200, random_state=0).fit(
+            X[200:], y2[200:]
+        )
+    assert all(len(s) == 242 for s in reg.estimators_samples_)
+    assert all(np.all(s >= 200) for s in reg.estimators_samples_)
+    # Same bag size and the same (uniform) distribution over the 242 rows,
+    # but other random draws (weighted draws over 442 indices vs uniform over
+    # 242), so the intervals agree up to Monte-Carlo error, not exactly.
+    got = reg.predict_interval(X[300:302], confidence=0.9)
+    expected = ref.predict_interval(X[300:302], confidence=0.9)
+    np.testing.assert_allclose(got, expected, atol=5.0)
+
+
+def test_verbose_member_oob_scores_ignore_zero_weight_rows(capsys):
+    X, y_a, sw = _diabetes_with_junk(0)
+    y_b = y_a.copy()
+    y_b[:200] = -1e6
+    columns = []
+    for y in (y_a, y_b):
+        BaggingRegressor(Ridge(), n_estimators=3, random_state=0, verbose=1).fit(
+            X, y, sample_weight=sw
+        )
+        lines = capsys.readouterr().out.splitlines()
+        columns.append([line.split()[1] for line in lines if "/3" in line])
+    assert len(columns[0]) == 3
+    assert columns[0] == columns[1]
+    assert all(0.0 < float(v) < 1.0 for v in columns[0])
