@@ -57,8 +57,11 @@ class SharpnessResult:
                 f"  max_loss      = {self.max_loss:.6g}",
                 f"  n_evaluations = {self.n_evaluations}",
                 f"  arrays: perturbation {z.shape} (max |z| = "
-                f"{(np.abs(z).max() if z.size else 0.0):.3g}), subspace "
-                f"{None if self.subspace is None else self.subspace.shape}",
+                f"{(np.abs(z).max() if z.size else 0.0):.3g})"
+                # no "subspace None" line in the full space
+                + (
+                    "" if self.subspace is None else f", subspace {self.subspace.shape}"
+                ),
             ]
         )
 

@@ -69,3 +69,16 @@ def test_sharpness_reproducible_with_an_int_seed(moons):
     doc = sharpness.__doc__
     assert "repeated calls differ" in doc
     assert "random_state=0)" in doc
+
+
+def test_full_space_result_repr_has_no_none():
+    from skoptim.inspection import epsilon_sharpness
+
+    h = np.array([1.0, 4.0])
+    res = epsilon_sharpness(
+        lambda w: (0.5 * h @ w**2, h * w), np.zeros(2), epsilon=0.1, random_state=0
+    )
+    text = repr(res)
+    assert "None" not in text
+    assert "full space" in text
+    assert "perturbation (2,)" in text
