@@ -152,6 +152,8 @@ def test_dtype_reaches_the_mlp(dtype):
         warnings.simplefilter("ignore")
         model.fit(X, y)
     mlp = final_mlp(model)
+    assert [name for name, _ in model.steps] == ["preprocess", "mlp"]
+    assert mlp.dtype == dtype  # the MLP's own parameter, no cast step
     assert mlp.coefs_[0].dtype == np.dtype(dtype)
     assert mlp.coefs_[0].shape == (3, 3)  # a, and c one-hot encoded in two columns
 
