@@ -12,7 +12,7 @@ import pytest
 
 from skoptim.cli import main
 
-from .conftest import popen_cli, run_cli
+from .conftest import popen_cli, run_cli, sales_frame
 
 
 def _assert_usage_error(proc, *words):
@@ -90,7 +90,47 @@ CASES = {
     ),
     "time-window without time column": (
         ["compare", "{daily}", "--target", "sales", "--cv", "time-window"],
-        ["time-window needs --time-column"],
+        ["time-window needs --time-column", "--time-column date"],
+    ),
+    "time-series cv on shuffled rows": (
+        ["compare", "{sales}", "--target", "sales", "--cv", "purged", "--gap", "3"],
+        ["--cv purged", "not in time order", "'date'", "use --time-column date"],
+    ),
+    "classification scorer for regression": (
+        ["compare", "{sales}", "--target", "sales", "--scoring", "accuracy"],
+        [
+            "--scoring accuracy is a classification scorer",
+            "task is regression (numeric target with fractional values)",
+            "r2",
+        ],
+    ),
+    "probability scorer for regression": (
+        ["compare", "{sales}", "--target", "sales", "--scoring", "neg_log_loss"],
+        ["--scoring neg_log_loss is a classification scorer"],
+    ),
+    "regression scorer for classification": (
+        ["compare", "{mixed}", "--target", "label", "--scoring", "r2"],
+        ["--scoring r2 is a regression scorer", "classification", "accuracy"],
+    ),
+    "binary scorer on string labels": (
+        ["compare", "{mixed}", "--target", "label", "--scoring", "f1"],
+        ["--scoring f1 cannot score this target", "pos_label=1"],
+    ),
+    "binary scorer on three classes": (
+        ["compare", "--dataset", "iris", "--scoring", "precision"],
+        ["--scoring precision cannot score this target", "multiclass"],
+    ),
+    "classification of a continuous target": (
+        ["compare", "{sales}", "--target", "sales", "--task", "classification"],
+        ["target 'sales' has 60 distinct float values", "use --task regression"],
+    ),
+    "json path is a folder": (
+        ["compare", "{mixed}", "--target", "label", "--json", "{dir}"],
+        ["--json", "is a folder"],
+    ),
+    "only date and ID columns": (
+        ["compare", "{only_ids}", "--target", "x", "--time-column", "date"],
+        ["no feature columns left", "'cust'"],
     ),
     "unknown scoring": (
         ["compare", "{mixed}", "--target", "label", "--scoring", "acc"],
@@ -153,12 +193,21 @@ CASES = {
 
 
 @pytest.fixture
-def paths(tmp_path, mixed_csv, daily_csv):
+def paths(tmp_path, mixed_csv, daily_csv, sales_csv):
     tiny = tmp_path / "tiny.csv"
     pd.DataFrame({"t": [3, 1, 2], "x": [1.0, 2.0, 3.0], "y": [0.5, 1.5, 2.5]}).to_csv(
         tiny, index=False
     )
-    return {"dir": tmp_path, "mixed": mixed_csv, "daily": daily_csv, "tiny": tiny}
+    only_ids = tmp_path / "only_ids.csv"
+    sales_frame()[["date", "cust", "x"]].to_csv(only_ids, index=False)
+    return {
+        "dir": tmp_path,
+        "mixed": mixed_csv,
+        "daily": daily_csv,
+        "tiny": tiny,
+        "sales": sales_csv,
+        "only_ids": only_ids,
+    }
 
 
 #: The errors the issue names, run as a user would (the others run in-process).
@@ -171,6 +220,10 @@ SUBPROCESS = [
     "unknown cv",
     "non-numeric regression target",
     "too few rows",
+    # the user trial
+    "time-series cv on shuffled rows",
+    "classification scorer for regression",
+    "classification of a continuous target",
 ]
 
 
