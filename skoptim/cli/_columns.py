@@ -24,8 +24,8 @@ _DIGIT = re.compile(r"\d")
 
 
 def _to_datetime(values: pd.Series, dayfirst: bool) -> pd.Series:
-    with warnings.catch_warnings():  # "could not infer format": fine
-        warnings.simplefilter("ignore", UserWarning)
+    with warnings.catch_warnings():  # "could not infer format", deprecations
+        warnings.simplefilter("ignore")
         return pd.to_datetime(values, errors="coerce", dayfirst=dayfirst)
 
 

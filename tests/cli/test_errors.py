@@ -317,3 +317,36 @@ def test_plot_without_matplotlib_names_the_extra(paths, capsys, monkeypatch):
         "matplotlib",
         "skoptim[plots]",
     )
+
+
+@pytest.mark.parametrize("cv", ["blocked", "hv-blocked", "purged"])
+def test_time_series_cv_refuses_rows_out_of_date_order(cv, paths, capsys):
+    code = main(["compare", str(paths["sales"]), "--target", "sales", "--cv", cv])
+    captured = capsys.readouterr()
+    _assert_usage_error(
+        SimpleNamespace(returncode=code, stdout=captured.out, stderr=captured.err),
+        f"--cv {cv} splits the rows in file order",
+        "use --time-column date",
+    )
+
+
+@pytest.mark.parametrize("command", ["compare", "splits"])
+@pytest.mark.parametrize("name", ["r.xyz", "r"])
+def test_plot_format_is_refused_before_any_work(command, name, paths, capsys):
+    pytest.importorskip("matplotlib")
+    out = paths["dir"] / "r.json"
+    args = {
+        "compare": ["--target", "label", "--json", str(out)],
+        "splits": ["--time-column", "date"],
+    }[command]
+    data = paths["mixed"] if command == "compare" else paths["daily"]
+    code = main([command, str(data), *args, "--plot", str(paths["dir"] / name)])
+    captured = capsys.readouterr()
+    _assert_usage_error(
+        SimpleNamespace(returncode=code, stdout=captured.out, stderr=captured.err),
+        "--plot",
+        "xyz" if name == "r.xyz" else "no extension",
+        ".png",
+        ".svg",
+    )
+    assert not out.exists()  # refused before the run, not after it
