@@ -109,8 +109,10 @@ def build_parser() -> argparse.ArgumentParser:
             "regularizer configuration on one set of folds and print a table "
             "sorted by score. Features: numeric columns are median-imputed and "
             "standardized, categorical/string columns most-frequent-imputed and "
-            "one-hot encoded (a scikit-learn ColumnTransformer); regression "
-            "targets are standardized for training. Progress goes to stderr."
+            "one-hot encoded (a scikit-learn ColumnTransformer), except columns "
+            "of dates and ID-like string columns (a distinct value in every "
+            "row), which are dropped with a warning; regression targets are "
+            "standardized for training. Progress goes to stderr."
         ),
     )
     c.add_argument(
@@ -183,13 +185,16 @@ def build_parser() -> argparse.ArgumentParser:
         "--time-column",
         metavar="COL",
         help="sort rows by this column (dates or numbers), drop it from the "
-        "features, and use it for --cv time-window",
+        "features, and use it for --cv time-window. Without it the time-series "
+        "schemes split the rows in file order (with a warning; refused if a "
+        "date column is out of order)",
     )
     c.add_argument(
         "--scoring",
         metavar="NAME",
-        help="a scikit-learn scorer name (default: accuracy for "
-        "classification, r2 for regression)",
+        help="a scikit-learn scorer name, checked against the task and the "
+        "target before any fit (default: accuracy for classification, r2 for "
+        "regression)",
     )
     c.add_argument(
         "--n-jobs",
@@ -213,8 +218,9 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument(
         "--plot",
         metavar="PATH",
-        help="also draw the fold scores per configuration (needs "
-        "matplotlib: the 'plots' extra)",
+        help="also draw the fold scores per configuration; the extension "
+        "gives the format: .png, .pdf, .svg, ... (needs matplotlib: the "
+        "'plots' extra)",
     )
     c.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
 
@@ -245,6 +251,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument(
         "--plot",
         metavar="PATH",
-        help="also draw the folds (needs matplotlib: the 'plots' extra)",
+        help="also draw the folds; the extension gives the format: .png, "
+        ".pdf, .svg, ... (needs matplotlib: the 'plots' extra)",
     )
     return parser
