@@ -42,7 +42,10 @@ def _check_source(args) -> None:
 
 
 def _check_time_order(data, cv_name: str) -> None:
-    """Refuse or warn when a time-series scheme would split in file order.
+    """Refuse or warn when the folds would not follow time.
+
+    A time-series scheme without ``--time-column`` splits in file order; a
+    shuffled scheme with ``--time-column`` ignores the order (a warning).
 
     Raises
     ------
@@ -51,7 +54,15 @@ def _check_time_order(data, cv_name: str) -> None:
         time-series scheme when the rows are not in the order of any
         date-like column of the data.
     """
-    if cv_name not in TIME_SERIES_CV or data.time_column is not None:
+    if cv_name not in TIME_SERIES_CV:
+        if data.time_column is not None:
+            data.warnings.append(
+                f"--cv {cv_name} shuffles the rows: its training folds hold rows "
+                f"from after the test rows, whatever --time-column says; for time "
+                "series use --cv blocked, hv-blocked, purged or time-window"
+            )
+        return
+    if data.time_column is not None:
         return
     dates = data.date_columns
     ordered = [c for c, in_order in dates.items() if in_order]

@@ -45,6 +45,30 @@ def _non_negative_int(text: str) -> int:
     return 0 if text.strip() == "0" else _positive_int(text)
 
 
+def _n_jobs(text: str) -> int:
+    """A joblib ``n_jobs``: 1, 2, ... or -1 (all cores), -2 (all but one), ..."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not an integer") from None
+    if value == 0:
+        raise argparse.ArgumentTypeError(
+            "0 jobs cannot fit anything; use 1, 2, ... or -1 for all cores"
+        )
+    return value
+
+
+def _seed(text: str) -> int:
+    """A seed numpy accepts: an integer in [0, 2**32 - 1]."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not an integer") from None
+    if not 0 <= value < 2**32:
+        raise argparse.ArgumentTypeError(f"{text!r} is not in 0 .. 2**32 - 1")
+    return value
+
+
 def _batch_size(text: str):
     return "auto" if text == "auto" else _positive_int(text)
 
@@ -198,14 +222,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     c.add_argument(
         "--n-jobs",
-        type=int,
+        type=_n_jobs,
         default=DEFAULTS["n_jobs"],
         metavar="N",
         help="folds fitted in parallel (-1: all cores; default: %(default)s)",
     )
     c.add_argument(
         "--random-state",
-        type=int,
+        type=_seed,
         default=DEFAULTS["random_state"],
         metavar="N",
         help="seed of the MLPs and of shuffled folds (default: %(default)s)",
@@ -243,7 +267,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_time_options(s, CV_HELP.split(". Default")[0] + ". Default: blocked")
     s.add_argument(
         "--random-state",
-        type=int,
+        type=_seed,
         default=DEFAULTS["random_state"],
         metavar="N",
         help="seed of shuffled folds (kfold, stratified; default: %(default)s)",

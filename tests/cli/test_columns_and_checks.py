@@ -186,3 +186,20 @@ def test_default_scorers():
     y = pd.Series([0, 1, 0, 1])
     assert check_scoring(None, "classification", y) == "accuracy"
     assert check_scoring(None, "regression", y) == "r2"
+
+
+def test_shuffled_cv_with_a_time_column_warns(sales_csv, capsys):
+    from skoptim.cli import main
+
+    code = main(
+        ["compare", str(sales_csv), "--target", "sales", "--time-column", "date",
+         "--cv", "kfold", *FAST, "--quiet"]
+    )  # fmt: skip
+    assert code == 0
+    assert capsys.readouterr().err.splitlines() == [
+        "warning: column 'cust' has a distinct value in every row (an ID?); "
+        "dropped from the features (one-hot encoded IDs only memorize rows)",
+        "warning: --cv kfold shuffles the rows: its training folds hold rows from "
+        "after the test rows, whatever --time-column says; for time series use "
+        "--cv blocked, hv-blocked, purged or time-window",
+    ]

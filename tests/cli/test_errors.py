@@ -189,6 +189,18 @@ CASES = {
         ["--plot", "does not exist"],
     ),
     "no command": ([], ["compare,splits"]),
+    "zero jobs": (
+        ["compare", "{mixed}", "--target", "label", "--n-jobs", "0"],
+        ["--n-jobs", "-1 for all cores"],
+    ),
+    "negative seed": (
+        ["compare", "{mixed}", "--target", "label", "--random-state", "-1"],
+        ["--random-state", "'-1' is not in 0 .. 2**32 - 1"],
+    ),
+    "splits: seed too large": (
+        ["splits", "{daily}", "--time-column", "date", "--random-state", "4294967296"],
+        ["--random-state", "2**32"],
+    ),
 }
 
 
