@@ -186,6 +186,7 @@ def run_compare(args) -> int:
                 "target": data.target,
                 "time_column": data.time_column,
                 "notes": data.notes,
+                "warnings": data.warnings,
             },
             "task": data.task,
             "scoring": scoring,

@@ -42,6 +42,7 @@ def test_date_and_id_columns_are_dropped_with_a_warning(sales_csv, tmp_path):
     doc = json.loads(out.read_text())
     assert doc["data"]["n_features"] == 2
     assert any("cust" in note for note in doc["data"]["notes"])
+    assert [f"warning: {w}" for w in doc["data"]["warnings"]] == err[:2]
 
 
 def test_time_series_cv_in_file_order_sorted_by_a_date_warns(tmp_path):
