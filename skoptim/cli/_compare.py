@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import sys
 
-from sklearn.metrics import get_scorer
-
 import skoptim
 
 from ._cv import compute_folds, cv_repr, default_cv, make_cv
 from ._data import load_frame, prepare
 from ._errors import UsageError
-from ._names import OPTIMIZERS, REGULARIZERS, make_regularizers, parse_names
+from ._names import (
+    OPTIMIZERS,
+    REGULARIZERS,
+    TIME_SERIES_CV,
+    make_regularizers,
+    parse_names,
+)
 from ._pipeline import describe_preprocessing, make_model
 from ._report import (
     check_outputs,
@@ -23,6 +27,7 @@ from ._report import (
     write_json,
 )
 from ._run import Config, run_all
+from ._scoring import check_scoring
 
 __all__ = ["run_compare"]
 
@@ -36,16 +41,50 @@ def _check_source(args) -> None:
         raise UsageError("--time-column works with a DATA file, not --dataset")
 
 
-def _scoring(name: str | None, task: str) -> str:
-    if name is None:
-        return "accuracy" if task == "classification" else "r2"
-    try:
-        get_scorer(name)
-    except ValueError:
+def _check_time_order(data, cv_name: str) -> None:
+    """Refuse or warn when the folds would not follow time.
+
+    A time-series scheme without ``--time-column`` splits in file order; a
+    shuffled scheme with ``--time-column`` ignores the order (a warning).
+
+    Raises
+    ------
+    UsageError
+        For ``--cv time-window`` without ``--time-column``, or another
+        time-series scheme when the rows are not in the order of any
+        date-like column of the data.
+    """
+    if cv_name not in TIME_SERIES_CV:
+        if data.time_column is not None:
+            data.warnings.append(
+                f"--cv {cv_name} shuffles the rows: its training folds hold rows "
+                f"from after the test rows, whatever --time-column says; for time "
+                "series use --cv blocked, hv-blocked, purged or time-window"
+            )
+        return
+    if data.time_column is not None:
+        return
+    dates = data.date_columns
+    ordered = [c for c, in_order in dates.items() if in_order]
+    suggest = ordered[0] if ordered else next(iter(dates), None)
+    hint = f"--time-column {suggest}" if suggest else "--time-column COL"
+    if cv_name == "time-window":
+        raise UsageError(f"--cv time-window needs --time-column (e.g. {hint})")
+    if dates and not ordered:
         raise UsageError(
-            f"unknown --scoring {name!r}; see sklearn.metrics.get_scorer_names()"
-        ) from None
-    return name
+            f"--cv {cv_name} splits the rows in file order, but they are not in "
+            f"time order ({_quoted(dates)} not sorted); use {hint} to sort them"
+        )
+    where = f", which is sorted by {suggest!r}" if suggest else ""
+    data.warnings.append(
+        f"--cv {cv_name} without --time-column splits the rows in file order"
+        f"{where}; make sure that is time order, or use {hint}"
+    )
+    data.notes.append("no --time-column: the folds follow the file's row order")
+
+
+def _quoted(names) -> str:
+    return ", ".join(repr(n) for n in names)
 
 
 def _header(data, cv, folds, scoring, args) -> list[str]:
@@ -108,8 +147,9 @@ def run_compare(args) -> int:
     target = args.target if args.dataset is None else "target"
     data = prepare(frame, source, target, args.task, args.time_column)
     configs = _configs(data, args)  # checks the names before any work
-    scoring = _scoring(args.scoring, data.task)
+    scoring = check_scoring(args.scoring, data.task, data.y, data.task_reason)
     args.cv = args.cv or default_cv(data.task, data.time_column)
+    _check_time_order(data, args.cv)
     cv = make_cv(
         args.cv,
         n_splits=args.n_splits,
@@ -119,6 +159,8 @@ def run_compare(args) -> int:
         random_state=args.random_state,
     )
     folds = compute_folds(cv, data.X, data.y, data.times)
+    for text in data.warnings:  # every check passed: say what was changed
+        print(f"warning: {text}", file=sys.stderr, flush=True)
     header = _header(data, cv, folds, scoring, args)
     print("\n".join(header), end="\n\n", flush=True)
 
@@ -144,6 +186,7 @@ def run_compare(args) -> int:
                 "target": data.target,
                 "time_column": data.time_column,
                 "notes": data.notes,
+                "warnings": data.warnings,
             },
             "task": data.task,
             "scoring": scoring,

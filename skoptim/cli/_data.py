@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
+from sklearn.utils.multiclass import type_of_target
 
+from ._columns import parse_dates, screen_features
 from ._errors import UsageError
 from ._names import DATASETS
 
@@ -31,6 +32,10 @@ class Data:
     times: pd.Index | None = None
     time_column: str | None = None
     notes: list[str] = field(default_factory=list)
+    #: one-line warnings for stderr, printed once every check has passed
+    warnings: list[str] = field(default_factory=list)
+    #: date-like columns dropped from the features -> rows in their order?
+    date_columns: dict[str, bool] = field(default_factory=dict)
 
 
 def load_frame(path: str | None, dataset: str | None) -> tuple[pd.DataFrame, str]:
@@ -101,18 +106,15 @@ def _check_column(frame: pd.DataFrame, name: str, what: str, option: str) -> Non
 
 
 def _parse_times(col: pd.Series, name: str) -> pd.Index:
-    if pd.api.types.is_numeric_dtype(col) or pd.api.types.is_datetime64_any_dtype(col):
+    if pd.api.types.is_numeric_dtype(col) and not pd.api.types.is_bool_dtype(col):
         times = col
     else:
-        try:
-            with warnings.catch_warnings():  # "could not infer format": fine
-                warnings.simplefilter("ignore", UserWarning)
-                times = pd.to_datetime(col)
-        except (ValueError, TypeError) as exc:
+        times = parse_dates(col)
+        if times is None:
             raise UsageError(
                 f"time column {name!r} holds neither numbers nor dates "
-                f"(e.g. {col.iloc[0]!r})"
-            ) from exc
+                f"(e.g. {col.dropna().iloc[0] if col.notna().any() else None!r})"
+            )
     if times.isna().any():
         row = int(times.isna().to_numpy().nonzero()[0][0])
         raise UsageError(f"time column {name!r} has a missing value in data row {row}")
@@ -146,22 +148,38 @@ def infer_task(y: pd.Series) -> tuple[str, str]:
     return "regression", "numeric target with fractional values"
 
 
+def _check_forced_task(y: pd.Series, target: str, task: str) -> None:
+    """Refuse ``--task classification`` on a target of fractional numbers."""
+    if task != "classification" or type_of_target(y) != "continuous":
+        return
+    raise UsageError(
+        f"--task classification: the target {target!r} has {y.nunique()} distinct "
+        f"float values (e.g. {y.iloc[0]}), not class labels; use --task regression"
+    )
+
+
 def prepare(
     frame: pd.DataFrame,
     source: str,
     target: str | None,
     task: str = "auto",
     time_column: str | None = None,
+    *,
+    need_features: bool = True,
 ) -> Data:
     """Sort by time, take the target and the time column out of the features.
 
-    Rows whose target is missing are dropped (and said so in ``notes``).
+    Rows whose target is missing are dropped (and said so in ``notes``), and
+    so are date-like and ID-like feature columns (see
+    :func:`~skoptim.cli._columns.screen_features`; said so in ``notes`` and
+    ``warnings``).
 
     Raises
     ------
     UsageError
         For a missing target or time column, a non-numeric regression target,
-        or no features left.
+        a continuous target with ``task="classification"``, or no features left
+        when ``need_features``.
     """
     frame = frame.copy()
     frame.columns = [str(c) for c in frame.columns]
@@ -188,23 +206,32 @@ def prepare(
                 times = times[~missing]
         y = frame[target]
     drop = [c for c in (target, time_column) if c is not None]
-    X = frame.drop(columns=drop)
-    if X.shape[1] == 0:
-        raise UsageError("no feature columns left besides the target and time column")
+    screened = screen_features(frame.drop(columns=drop))
+    if not need_features and screened.X.shape[1] == 0:
+        screened.X = frame.drop(columns=drop)  # only its rows are used
+    if screened.X.shape[1] == 0:
+        dropped = [*screened.dates, *screened.ids]
+        extra = f" and the dropped date/ID columns {dropped}" if dropped else ""
+        raise UsageError(
+            f"no feature columns left besides the target and time column{extra}"
+        )
     data = Data(
-        X=X,
+        X=screened.X,
         y=y,
         source=source,
         target=target,
         times=times,
         time_column=time_column,
-        notes=notes,
+        notes=notes + screened.notes,
+        warnings=screened.warnings,
+        date_columns=screened.dates,
     )
     if y is not None:
         if task == "auto":
             data.task, data.task_reason = infer_task(y)
         else:
             data.task, data.task_reason = task, "--task"
+            _check_forced_task(y, target, task)
         if data.task == "regression" and (
             pd.api.types.is_bool_dtype(y) or not pd.api.types.is_numeric_dtype(y)
         ):

@@ -16,6 +16,7 @@ __all__ = [
     "DATASETS",
     "OPTIMIZERS",
     "REGULARIZERS",
+    "TIME_SERIES_CV",
     "parse_names",
     "make_regularizers",
 ]
@@ -48,6 +49,9 @@ CV_NAMES: tuple[str, ...] = (
     "purged",
     "time-window",
 )
+
+#: Schemes that keep the order of the rows (time-series cross-validation).
+TIME_SERIES_CV = frozenset({"blocked", "hv-blocked", "purged", "time-window"})
 
 #: ``--dataset`` name -> loader name in :mod:`sklearn.datasets`.
 DATASETS = {

@@ -45,6 +45,30 @@ def _non_negative_int(text: str) -> int:
     return 0 if text.strip() == "0" else _positive_int(text)
 
 
+def _n_jobs(text: str) -> int:
+    """A joblib ``n_jobs``: 1, 2, ... or -1 (all cores), -2 (all but one), ..."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not an integer") from None
+    if value == 0:
+        raise argparse.ArgumentTypeError(
+            "0 jobs cannot fit anything; use 1, 2, ... or -1 for all cores"
+        )
+    return value
+
+
+def _seed(text: str) -> int:
+    """A seed numpy accepts: an integer in [0, 2**32 - 1]."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not an integer") from None
+    if not 0 <= value < 2**32:
+        raise argparse.ArgumentTypeError(f"{text!r} is not in 0 .. 2**32 - 1")
+    return value
+
+
 def _batch_size(text: str):
     return "auto" if text == "auto" else _positive_int(text)
 
@@ -109,8 +133,10 @@ def build_parser() -> argparse.ArgumentParser:
             "regularizer configuration on one set of folds and print a table "
             "sorted by score. Features: numeric columns are median-imputed and "
             "standardized, categorical/string columns most-frequent-imputed and "
-            "one-hot encoded (a scikit-learn ColumnTransformer); regression "
-            "targets are standardized for training. Progress goes to stderr."
+            "one-hot encoded (a scikit-learn ColumnTransformer), except columns "
+            "of dates and ID-like string columns (a distinct value in every "
+            "row), which are dropped with a warning; regression targets are "
+            "standardized for training. Progress goes to stderr."
         ),
     )
     c.add_argument(
@@ -183,24 +209,27 @@ def build_parser() -> argparse.ArgumentParser:
         "--time-column",
         metavar="COL",
         help="sort rows by this column (dates or numbers), drop it from the "
-        "features, and use it for --cv time-window",
+        "features, and use it for --cv time-window. Without it the time-series "
+        "schemes split the rows in file order (with a warning; refused if a "
+        "date column is out of order)",
     )
     c.add_argument(
         "--scoring",
         metavar="NAME",
-        help="a scikit-learn scorer name (default: accuracy for "
-        "classification, r2 for regression)",
+        help="a scikit-learn scorer name, checked against the task and the "
+        "target before any fit (default: accuracy for classification, r2 for "
+        "regression)",
     )
     c.add_argument(
         "--n-jobs",
-        type=int,
+        type=_n_jobs,
         default=DEFAULTS["n_jobs"],
         metavar="N",
         help="folds fitted in parallel (-1: all cores; default: %(default)s)",
     )
     c.add_argument(
         "--random-state",
-        type=int,
+        type=_seed,
         default=DEFAULTS["random_state"],
         metavar="N",
         help="seed of the MLPs and of shuffled folds (default: %(default)s)",
@@ -213,8 +242,9 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument(
         "--plot",
         metavar="PATH",
-        help="also draw the fold scores per configuration (needs "
-        "matplotlib: the 'plots' extra)",
+        help="also draw the fold scores per configuration; the extension "
+        "gives the format: .png, .pdf, .svg, ... (needs matplotlib: the "
+        "'plots' extra)",
     )
     c.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
 
@@ -237,7 +267,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_time_options(s, CV_HELP.split(". Default")[0] + ". Default: blocked")
     s.add_argument(
         "--random-state",
-        type=int,
+        type=_seed,
         default=DEFAULTS["random_state"],
         metavar="N",
         help="seed of shuffled folds (kfold, stratified; default: %(default)s)",
@@ -245,6 +275,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument(
         "--plot",
         metavar="PATH",
-        help="also draw the folds (needs matplotlib: the 'plots' extra)",
+        help="also draw the folds; the extension gives the format: .png, "
+        ".pdf, .svg, ... (needs matplotlib: the 'plots' extra)",
     )
     return parser

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 from pathlib import Path
 
 import numpy as np
@@ -134,19 +135,37 @@ def check_outputs(json_path: str | None, plot_path: str | None) -> None:
     Raises
     ------
     UsageError
-        If the folder of an output file does not exist, or ``--plot`` is given
-        and matplotlib is missing.
+        If the folder of an output file does not exist or cannot be written,
+        the path is a folder, or ``--plot`` is given and matplotlib is missing
+        or cannot write the file's format (from its extension).
     """
     for option, path in (("--json", json_path), ("--plot", plot_path)):
         if path is None:
             continue
-        folder = Path(path).expanduser().parent
+        p = Path(path).expanduser()
+        folder = p.parent
         if not folder.is_dir():
             raise UsageError(
                 f"{option} {path!r}: folder {str(folder)!r} does not exist"
             )
+        if p.is_dir():
+            raise UsageError(f"{option} {path!r} is a folder; give a file name")
+        if not os.access(p if p.exists() else folder, os.W_OK):
+            raise UsageError(f"{option} {path!r}: no permission to write there")
     if plot_path is not None:
-        _figure_class()
+        _check_plot_format(plot_path)
+
+
+def _check_plot_format(path: str) -> None:
+    """The extension of ``path`` must be a format matplotlib can write."""
+    formats = _figure_class()().canvas.get_supported_filetypes()
+    suffix = Path(path).suffix.lower().lstrip(".")
+    if suffix not in formats:
+        what = f"matplotlib cannot write {suffix!r} files" if suffix else "no extension"
+        raise UsageError(
+            f"--plot {path!r}: {what}; give a file name ending in one of "
+            + ", ".join(f".{f}" for f in sorted(formats))
+        )
 
 
 def _figure_class():

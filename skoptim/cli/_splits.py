@@ -19,7 +19,9 @@ def run_splits(args) -> int:
     """
     check_outputs(None, args.plot)
     frame, source = load_frame(args.data, None)
-    data = prepare(frame, source, args.target, "auto", args.time_column)
+    data = prepare(
+        frame, source, args.target, "auto", args.time_column, need_features=False
+    )
     name = args.cv or "blocked"
     cv = make_cv(
         name,

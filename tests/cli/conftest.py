@@ -113,3 +113,28 @@ def daily_csv(tmp_path) -> Path:
     path = tmp_path / "daily.csv"
     df.sample(frac=1, random_state=0).to_csv(path, index=False)
     return path
+
+
+def sales_frame(n: int = 60) -> pd.DataFrame:
+    """Daily sales in time order: a date, a customer ID, a store, a number."""
+    rng = np.random.default_rng(3)
+    t = np.arange(n)
+    return pd.DataFrame(
+        {
+            "date": pd.date_range("2024-01-01", periods=n, freq="D").strftime(
+                "%Y-%m-%d"
+            ),
+            "cust": [f"C{i:04d}" for i in range(n)],
+            "store": rng.choice(["north", "south", "east"], n),
+            "x": np.sin(t / 7),
+            "sales": 10 + 3 * np.sin(t / 7) + 0.1 * rng.normal(size=n),
+        }
+    )
+
+
+@pytest.fixture
+def sales_csv(tmp_path) -> Path:
+    """The user trial's file: :func:`sales_frame` written in shuffled order."""
+    path = tmp_path / "sales.csv"
+    sales_frame().sample(frac=1, random_state=0).to_csv(path, index=False)
+    return path

@@ -12,7 +12,7 @@ import pytest
 
 from skoptim.cli import main
 
-from .conftest import popen_cli, run_cli
+from .conftest import popen_cli, run_cli, sales_frame
 
 
 def _assert_usage_error(proc, *words):
@@ -90,7 +90,47 @@ CASES = {
     ),
     "time-window without time column": (
         ["compare", "{daily}", "--target", "sales", "--cv", "time-window"],
-        ["time-window needs --time-column"],
+        ["time-window needs --time-column", "--time-column date"],
+    ),
+    "time-series cv on shuffled rows": (
+        ["compare", "{sales}", "--target", "sales", "--cv", "purged", "--gap", "3"],
+        ["--cv purged", "not in time order", "'date'", "use --time-column date"],
+    ),
+    "classification scorer for regression": (
+        ["compare", "{sales}", "--target", "sales", "--scoring", "accuracy"],
+        [
+            "--scoring accuracy is a classification scorer",
+            "task is regression (numeric target with fractional values)",
+            "r2",
+        ],
+    ),
+    "probability scorer for regression": (
+        ["compare", "{sales}", "--target", "sales", "--scoring", "neg_log_loss"],
+        ["--scoring neg_log_loss is a classification scorer"],
+    ),
+    "regression scorer for classification": (
+        ["compare", "{mixed}", "--target", "label", "--scoring", "r2"],
+        ["--scoring r2 is a regression scorer", "classification", "accuracy"],
+    ),
+    "binary scorer on string labels": (
+        ["compare", "{mixed}", "--target", "label", "--scoring", "f1"],
+        ["--scoring f1 cannot score this target", "pos_label=1"],
+    ),
+    "binary scorer on three classes": (
+        ["compare", "--dataset", "iris", "--scoring", "precision"],
+        ["--scoring precision cannot score this target", "multiclass"],
+    ),
+    "classification of a continuous target": (
+        ["compare", "{sales}", "--target", "sales", "--task", "classification"],
+        ["target 'sales' has 60 distinct float values", "use --task regression"],
+    ),
+    "json path is a folder": (
+        ["compare", "{mixed}", "--target", "label", "--json", "{dir}"],
+        ["--json", "is a folder"],
+    ),
+    "only date and ID columns": (
+        ["compare", "{only_ids}", "--target", "x", "--time-column", "date"],
+        ["no feature columns left", "'cust'"],
     ),
     "unknown scoring": (
         ["compare", "{mixed}", "--target", "label", "--scoring", "acc"],
@@ -149,16 +189,37 @@ CASES = {
         ["--plot", "does not exist"],
     ),
     "no command": ([], ["compare,splits"]),
+    "zero jobs": (
+        ["compare", "{mixed}", "--target", "label", "--n-jobs", "0"],
+        ["--n-jobs", "-1 for all cores"],
+    ),
+    "negative seed": (
+        ["compare", "{mixed}", "--target", "label", "--random-state", "-1"],
+        ["--random-state", "'-1' is not in 0 .. 2**32 - 1"],
+    ),
+    "splits: seed too large": (
+        ["splits", "{daily}", "--time-column", "date", "--random-state", "4294967296"],
+        ["--random-state", "2**32"],
+    ),
 }
 
 
 @pytest.fixture
-def paths(tmp_path, mixed_csv, daily_csv):
+def paths(tmp_path, mixed_csv, daily_csv, sales_csv):
     tiny = tmp_path / "tiny.csv"
     pd.DataFrame({"t": [3, 1, 2], "x": [1.0, 2.0, 3.0], "y": [0.5, 1.5, 2.5]}).to_csv(
         tiny, index=False
     )
-    return {"dir": tmp_path, "mixed": mixed_csv, "daily": daily_csv, "tiny": tiny}
+    only_ids = tmp_path / "only_ids.csv"
+    sales_frame()[["date", "cust", "x"]].to_csv(only_ids, index=False)
+    return {
+        "dir": tmp_path,
+        "mixed": mixed_csv,
+        "daily": daily_csv,
+        "tiny": tiny,
+        "sales": sales_csv,
+        "only_ids": only_ids,
+    }
 
 
 #: The errors the issue names, run as a user would (the others run in-process).
@@ -171,6 +232,10 @@ SUBPROCESS = [
     "unknown cv",
     "non-numeric regression target",
     "too few rows",
+    # the user trial
+    "time-series cv on shuffled rows",
+    "classification scorer for regression",
+    "classification of a continuous target",
 ]
 
 
@@ -264,3 +329,36 @@ def test_plot_without_matplotlib_names_the_extra(paths, capsys, monkeypatch):
         "matplotlib",
         "skoptim[plots]",
     )
+
+
+@pytest.mark.parametrize("cv", ["blocked", "hv-blocked", "purged"])
+def test_time_series_cv_refuses_rows_out_of_date_order(cv, paths, capsys):
+    code = main(["compare", str(paths["sales"]), "--target", "sales", "--cv", cv])
+    captured = capsys.readouterr()
+    _assert_usage_error(
+        SimpleNamespace(returncode=code, stdout=captured.out, stderr=captured.err),
+        f"--cv {cv} splits the rows in file order",
+        "use --time-column date",
+    )
+
+
+@pytest.mark.parametrize("command", ["compare", "splits"])
+@pytest.mark.parametrize("name", ["r.xyz", "r"])
+def test_plot_format_is_refused_before_any_work(command, name, paths, capsys):
+    pytest.importorskip("matplotlib")
+    out = paths["dir"] / "r.json"
+    args = {
+        "compare": ["--target", "label", "--json", str(out)],
+        "splits": ["--time-column", "date"],
+    }[command]
+    data = paths["mixed"] if command == "compare" else paths["daily"]
+    code = main([command, str(data), *args, "--plot", str(paths["dir"] / name)])
+    captured = capsys.readouterr()
+    _assert_usage_error(
+        SimpleNamespace(returncode=code, stdout=captured.out, stderr=captured.err),
+        "--plot",
+        "xyz" if name == "r.xyz" else "no extension",
+        ".png",
+        ".svg",
+    )
+    assert not out.exists()  # refused before the run, not after it

@@ -152,6 +152,8 @@ def test_dtype_reaches_the_mlp(dtype):
         warnings.simplefilter("ignore")
         model.fit(X, y)
     mlp = final_mlp(model)
+    assert [name for name, _ in model.steps] == ["preprocess", "mlp"]
+    assert mlp.dtype == dtype  # the MLP's own parameter, no cast step
     assert mlp.coefs_[0].dtype == np.dtype(dtype)
     assert mlp.coefs_[0].shape == (3, 3)  # a, and c one-hot encoded in two columns
 
@@ -188,3 +190,55 @@ def test_time_window_gives_n_splits_folds_covering_the_end(n_splits, n_days, fre
     assert len(np.unique(tests)) == len(tests)  # test windows do not overlap
     for train, test in folds:
         assert train.max() < test.min()  # train on the past only
+
+
+class _CountsThreads(_Warns):
+    """Records the BLAS threads it fits with."""
+
+    seen: list = []
+
+    def fit(self, X, y):
+        from threadpoolctl import threadpool_info
+
+        _CountsThreads.seen.append(
+            [d["num_threads"] for d in threadpool_info() if d["user_api"] == "blas"]
+        )
+        self.classes_ = np.unique(y)
+        self.n_iter_ = 1
+        return self
+
+
+@pytest.mark.parametrize("env", [None, "3"])
+def test_fits_use_one_blas_thread_unless_the_environment_says(env, monkeypatch):
+    from threadpoolctl import threadpool_info, threadpool_limits
+
+    from skoptim.cli._run import THREAD_VARIABLES
+
+    if not [d for d in threadpool_info() if d["user_api"] == "blas"]:
+        pytest.skip("threadpoolctl finds no BLAS")
+    for var in THREAD_VARIABLES:
+        monkeypatch.delenv(var, raising=False)
+    if env is not None:
+        monkeypatch.setenv("OPENBLAS_NUM_THREADS", env)
+    X = pd.DataFrame({"a": np.arange(8.0)})
+    y = pd.Series(np.arange(8) % 2)
+    _CountsThreads.seen = []
+    with threadpool_limits(limits=2, user_api="blas"):  # as on a 2-core machine
+        outside = [
+            d["num_threads"] for d in threadpool_info() if d["user_api"] == "blas"
+        ]
+        if outside != [2] * len(outside):
+            pytest.skip("BLAS cannot run two threads here")
+        run_all(
+            [Config("t", "none", _CountsThreads())],
+            X,
+            y,
+            list(KFold(2).split(X)),
+            scoring="accuracy",
+            n_jobs=1,
+            progress=False,
+        )
+    expected = 1 if env is None else 2  # the user's setting is left alone
+    assert _CountsThreads.seen and all(
+        n == [expected] * len(n) and n for n in _CountsThreads.seen
+    )
