@@ -11,7 +11,6 @@ and :mod:`._regressor`.
 
 from __future__ import annotations
 
-import warnings
 from abc import ABCMeta, abstractmethod
 from numbers import Integral, Real
 
@@ -38,6 +37,7 @@ from ..regularizers._base import FitContext
 from ..utils._callbacks import CallbackSupportMixin
 from ..utils._nested import NestedParamsMixin
 from ..utils._params import same_config
+from ..utils._warnings import warn_user
 from ._from_sklearn import SKLEARN_PARAM_HINTS
 from ._losses import OUTPUT_ACTIVATION
 from ._network import Network
@@ -211,13 +211,12 @@ class BaseMLP(
             seen[kind] = True
             r.validate(self)
             if opt.full_batch and r.noisy_objective:
-                warnings.warn(
+                warn_user(
                     f"{r!r} draws new noise at every evaluation of the objective, "
                     f"so the line search of the full-batch optimizer "
                     f"{type(opt).__name__} sees a different function each time; "
                     "use a stochastic optimizer (e.g. 'adam') with it.",
                     UserWarning,
-                    stacklevel=4,
                 )
         return opt, regs
 
@@ -354,11 +353,10 @@ class BaseMLP(
                 f"{current}; partial_fit continues the fitted model. Call fit "
                 "to train afresh in the new dtype."
             )
-        warnings.warn(
+        warn_user(
             f"dtype changed to {self.dtype!r} from the fitted model's {current}: "
             "the warm start is dropped and the network is fitted from scratch.",
             UserWarning,
-            stacklevel=4,
         )
         return np.dtype(self.dtype), True
 
@@ -407,12 +405,11 @@ class BaseMLP(
                     f"sizes {layer_sizes} versus {self._network.layer_sizes}. "
                     "Call fit to train a network of the new shape."
                 )
-            warnings.warn(
+            warn_user(
                 f"warm_start=True, but the network's layer sizes changed from "
                 f"{self._network.layer_sizes} to {layer_sizes}: the warm start "
                 "is dropped and the network is fitted from scratch.",
                 UserWarning,
-                stacklevel=3,
             )
             first = True
         snapshot = None
@@ -546,12 +543,11 @@ class BaseMLP(
                     "learned parameters; refit from scratch (warm_start=False)."
                 )
             if any(self.regularizer_state_.values()):
-                warnings.warn(
+                warn_user(
                     f"The regularizers changed from {old!r} to {list(regs)!r}: "
                     "their fitted state (e.g. early-stopping bests, random "
                     "generators) is dropped and starts afresh.",
                     UserWarning,
-                    stacklevel=4,
                 )
             self.regularizer_state_ = {}
         for k, r in enumerate(regs):
