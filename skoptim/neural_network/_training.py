@@ -174,7 +174,7 @@ class TrainingLoopMixin:
             f"{_divergence_advice(self.optimizer_, self.optimizer_state_)}"
         )
 
-    def _check_against_constant(self, ctx):
+    def _check_against_constant(self, ctx, reason):
         """After a fit: is its training loss worse than a constant's?
 
         Compares the last epoch's loss (iteration's, for L-BFGS) with the
@@ -182,8 +182,11 @@ class TrainingLoopMixin:
         class prior, the targets' mean; :func:`constant_loss`), both
         measured above the lowest reachable loss. Far worse
         (:data:`FAR_WORSE_THAN_CONSTANT_FACTOR`) with exploded parameters
-        raises :class:`DivergenceError`; worse
-        (:data:`WORSE_THAN_CONSTANT_FACTOR`) warns and returns True.
+        raises :class:`DivergenceError` whatever ended the fit; worse
+        (:data:`WORSE_THAN_CONSTANT_FACTOR`) after a fit that ended as
+        converged (``reason`` ``"tol"``, ``"converged"`` or a regularizer's
+        stop) warns and returns True. The other endings (``"max_iter"``...)
+        already warn that the fit did not converge.
         """
         net = ctx.network
         sw = ctx.sample_weight
@@ -191,7 +194,8 @@ class TrainingLoopMixin:
         ref = constant_loss(net.loss, ctx.Y, sw, net.huber_delta)
         ref_excess = ref - floor
         loss = float(self.loss_)
-        if not (ref_excess > 0 and loss - floor > WORSE_THAN_CONSTANT_FACTOR * ref_excess):
+        worse = loss - floor > WORSE_THAN_CONSTANT_FACTOR * ref_excess
+        if not (ref_excess > 0 and worse):
             return False
         largest = float(np.max(np.abs(net.params), initial=0.0))
         if (
@@ -204,12 +208,16 @@ class TrainingLoopMixin:
                 f"mean: {ref:.6g}), and parameters as large as {largest:.3g}",
                 epoch=self.n_iter_,
             )
+        if reason not in ("tol", "converged") and not reason.startswith("regularizer"):
+            return False
+        advice = "lower tol or raise n_iter_no_change, " if reason == "tol" else ""
         warn_user(
             f"The fitted model is worse than predicting a constant: its "
             f"training loss {loss:.6g} (epoch {int(self.n_iter_)}) is above "
             f"{ref:.6g}, the loss of the class prior or the targets' mean; "
-            "stop_reason_='worse_than_constant'. Scale the inputs "
-            "(StandardScaler), lower the learning rate, or train longer.",
+            f"training ended as {reason!r} but stop_reason_ is "
+            f"'worse_than_constant'. Scale the inputs (StandardScaler), "
+            f"{advice}lower the learning rate, or train longer.",
             ConvergenceWarning,
         )
         return True
@@ -324,11 +332,7 @@ class TrainingLoopMixin:
                     )
                     sys.stdout.flush()
                 break
-        if (
-            not incremental
-            and reason != "callback"
-            and self._check_against_constant(ctx)
-        ):
+        if not incremental and self._check_against_constant(ctx, reason):
             reason = "worse_than_constant"
         elif reason == "max_iter":
             warn_user(
@@ -468,10 +472,11 @@ class TrainingLoopMixin:
         failed)."""
         if ctx.stop:
             reason = ctx.workspace.get("stop_reason", "regularizer")
-            if reason != "callback" and self._check_against_constant(ctx):
+            if self._check_against_constant(ctx, reason):
                 return "worse_than_constant"
             return reason
-        if self._check_against_constant(ctx):
+        status = getattr(res, "status", 0)
+        if self._check_against_constant(ctx, "converged" if status == 0 else "-"):
             return "worse_than_constant"
         message = str(getattr(res, "message", ""))
         status = getattr(res, "status", 0)
