@@ -12,7 +12,9 @@ and :mod:`._regressor`.
 from __future__ import annotations
 
 from abc import ABCMeta, abstractmethod
+from functools import update_wrapper
 from numbers import Integral, Real
+from types import MethodType
 
 import numpy as np
 import scipy.sparse as sp
@@ -21,6 +23,7 @@ from sklearn.callback._callback_support import callback_management_context
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import (
     Interval,
+    Options,
     StrOptions,
 )
 from sklearn.utils.validation import (
@@ -63,12 +66,84 @@ def _checked_sample_weight(sample_weight, X, dtype, name):
     return sw
 
 
+def _float_dtype(value):
+    """``np.dtype(value)`` if it is float32 or float64, else None."""
+    if value is None or isinstance(value, bool):
+        return None
+    try:
+        dtype = np.dtype(value)
+    except (TypeError, ValueError):
+        return None
+    return dtype if dtype in _DTYPES else None
+
+
+class _FloatDtype(Options):
+    """The ``dtype`` constraint: float32 or float64, given as a string
+    (``"float32"``), a numpy type (``np.float32``) or a ``np.dtype``.
+
+    An :class:`Options` for scikit-learn's parameter validation, which
+    accepts only its own constraint classes."""
+
+    def __init__(self):
+        super().__init__(object, {"float32", "float64"})
+
+    def is_satisfied_by(self, val):
+        return _float_dtype(val) is not None
+
+    def __str__(self):
+        return "'float32' or 'float64' (a str, numpy type or np.dtype)"
+
+
 def _stochastic_optimizer(est) -> bool:
-    """partial_fit exists only for optimizers that take single steps."""
+    """partial_fit exists only for optimizers that take single steps.
+
+    The ``available_if`` check: like scikit-learn's MLP with
+    ``solver='lbfgs'``, ``hasattr(est, "partial_fit")`` is False and the
+    ``AttributeError`` says why.
+    """
     opt = est.optimizer
     if isinstance(opt, str):
-        return opt.lower() != "lbfgs"
-    return not getattr(opt, "full_batch", False)
+        stochastic = opt.lower() != "lbfgs"
+    else:
+        stochastic = not getattr(opt, "full_batch", False)
+    if not stochastic:
+        name = opt if isinstance(opt, str) else type(opt).__name__
+        raise AttributeError(
+            "partial_fit is only available for stochastic optimizers (such as "
+            f"'adam' or 'sgd'); {name!r} is a full-batch optimizer. Call fit, "
+            "or set a stochastic optimizer."
+        )
+    return True
+
+
+class _StochasticOnly:
+    """A method available only with a stochastic optimizer (``partial_fit``).
+
+    Like ``sklearn.utils.metaestimators.available_if`` with
+    :func:`_stochastic_optimizer`, except that the ``AttributeError``'s own
+    message says why (``available_if`` puts the reason only in its cause).
+    """
+
+    def __init__(self, fn):
+        self.fn = fn
+        update_wrapper(self, fn)
+
+    def __get__(self, obj, owner=None):
+        if obj is None:
+            return self.fn
+        try:
+            _stochastic_optimizer(obj)
+        except AttributeError as exc:
+            raise AttributeError(
+                f"This {type(obj).__name__!r} has no attribute "
+                f"{self.fn.__name__!r}: {exc}"
+            ) from None
+        return MethodType(self.fn, obj)
+
+
+def stochastic_only(fn):
+    """Decorate ``partial_fit``: see :class:`_StochasticOnly`."""
+    return _StochasticOnly(fn)
 
 
 class BaseMLP(
@@ -108,7 +183,7 @@ class BaseMLP(
         "random_state": ["random_state"],
         "warm_start": ["boolean"],
         "verbose": ["verbose"],
-        "dtype": [StrOptions({"float32", "float64"}), None],
+        "dtype": [_FloatDtype(), None],
     }
 
     @abstractmethod
@@ -149,8 +224,11 @@ class BaseMLP(
         """Loss used by the network (depends on the targets for classifiers)."""
 
     @abstractmethod
-    def _encode_targets(self, y, *, reset: bool, classes=None):
-        """Validate ``y`` and return (y, Y 2-D float) for training."""
+    def _encode_targets(self, y, *, reset: bool, classes=None, caller="fit"):
+        """Validate ``y`` and return (y, Y 2-D float) for training.
+
+        ``caller`` (``"fit"``, ``"partial_fit"`` or ``"validation"``) says
+        which call's advice an error gives."""
 
     # -- fitted attributes that are views into the flat buffer ------------------
     @property
@@ -208,7 +286,15 @@ class BaseMLP(
                     f"regularizers contains {kind} twice; keep one {kind} "
                     "(combine their settings into it)."
                 )
-            seen[kind] = True
+            if r.uses("penalty") and kind in seen:
+                # a penalty twice adds up, almost surely by mistake (an alias
+                # and an object of the same class: ["l2", L2(1e-3)])
+                raise ValueError(
+                    f"regularizers contains the penalty {kind} twice "
+                    f"({seen[kind]!r} and {r!r}); their terms would add up. "
+                    f"Keep one {kind} with the strength you intend."
+                )
+            seen[kind] = r
             r.validate(self)
             if opt.full_batch and r.noisy_objective:
                 warn_user(
@@ -226,7 +312,7 @@ class BaseMLP(
             if not reset and "_network" in self.__dict__:
                 dtype = self._network.dtype
             elif self.dtype is not None:
-                dtype = np.dtype(self.dtype)
+                dtype = _float_dtype(self.dtype)
             else:
                 dtype = _DTYPES
         X = validate_data(
@@ -326,7 +412,7 @@ class BaseMLP(
         Xv, yv, *rest = validation_data
         Xv = self._validate_X(Xv, reset=False, dtype=dtype)
         try:
-            yv, Yv = self._encode_targets(yv, reset=False)
+            yv, Yv = self._encode_targets(yv, reset=False, caller="validation")
         except ValueError as exc:
             raise ValueError(f"validation_data: {exc}") from exc
         if Xv.shape[0] != Yv.shape[0] or Xv.shape[0] == 0:
@@ -343,22 +429,23 @@ class BaseMLP(
         """The dtype of this call, or None to follow X; may turn a warm start
         into a fresh fit (returns the possibly updated ``first``)."""
         if first:
-            return (None if self.dtype is None else np.dtype(self.dtype)), first
+            return _float_dtype(self.dtype), first
         current = self._network.dtype
-        if self.dtype is None or np.dtype(self.dtype) == current:
+        wanted = _float_dtype(self.dtype)
+        if wanted is None or wanted == current:
             return current, first
         if incremental:
             raise ValueError(
-                f"dtype={self.dtype!r} differs from the fitted model's dtype "
+                f"dtype={wanted.name!r} differs from the fitted model's dtype "
                 f"{current}; partial_fit continues the fitted model. Call fit "
                 "to train afresh in the new dtype."
             )
         warn_user(
-            f"dtype changed to {self.dtype!r} from the fitted model's {current}: "
+            f"dtype changed to {wanted.name!r} from the fitted model's {current}: "
             "the warm start is dropped and the network is fitted from scratch.",
             UserWarning,
         )
-        return np.dtype(self.dtype), True
+        return wanted, True
 
     def _fit(
         self,
@@ -377,10 +464,24 @@ class BaseMLP(
                 f"{type(optimizer).__name__}; use a stochastic optimizer such as "
                 "'adam' or 'sgd', or call fit."
             )
+        stoppers = [type(r).__name__ for r in regs if r.controls_stopping]
+        if incremental and stoppers:
+            warn_user(
+                f"{', '.join(stoppers)} has no effect in partial_fit: each call "
+                "runs exactly one epoch and never holds out data or stops. Use "
+                "fit for early stopping, or evaluate a validation set between "
+                "partial_fit calls yourself.",
+                UserWarning,
+            )
         first = not (incremental or self.warm_start) or "_network" not in self.__dict__
         dtype, first = self._model_dtype(first, incremental)
         X = self._validate_X(X, reset=first, dtype=dtype)
-        y, Y = self._encode_targets(y, reset=first, classes=classes)
+        y, Y = self._encode_targets(
+            y,
+            reset=first,
+            classes=classes,
+            caller="partial_fit" if incremental else "fit",
+        )
         if X.shape[0] != Y.shape[0]:
             raise ValueError(
                 f"X has {X.shape[0]} samples but y has {Y.shape[0]}; they must match."
