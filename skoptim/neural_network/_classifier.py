@@ -322,7 +322,7 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
                 raise ValueError(
                     f"{type(self).__name__} needs samples of at least 2 classes in "
                     f"the data, but the data contains only one class: "
-                    f"{lb.classes_[0]!r}."
+                    f"{lb.classes_[:1].tolist()[0]!r}."
                 )
             self._label_binarizer = lb
             self.classes_ = lb.classes_

@@ -169,8 +169,9 @@ class TrainingLoopMixin:
         """Raise :class:`DivergenceError`: ``what`` happened (a clause
         without the epoch), with advice that fits the optimizer."""
         epoch = self.n_iter_ + 1 if epoch is None else epoch
+        unit = "iteration" if self.optimizer_.full_batch else "epoch"
         raise DivergenceError(
-            f"Training diverged: {what} (epoch {int(epoch)}) with "
+            f"Training diverged: {what} ({unit} {int(epoch)}) with "
             f"{_divergence_advice(self.optimizer_, self.optimizer_state_)}"
         )
 
@@ -528,7 +529,8 @@ def _divergence_advice(opt, state):
     scale = "scale the inputs (StandardScaler)"
     if lr is None or not math.isfinite(lr):
         return (
-            f"{name}, which has no learning rate. {scale.capitalize()} and, "
+            f"{name}, which has no learning rate. Scale the inputs "
+            "(StandardScaler) and, "
             "for regression, the targets (TransformedTargetRegressor); add "
             "an L2 penalty (regularizers=[L2(1e-3)]); or use a stochastic "
             "optimizer such as 'adam'."
