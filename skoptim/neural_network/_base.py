@@ -343,6 +343,19 @@ class BaseMLP(
         half the samples), 5 times the loss of uniform probabilities and
         twice the first batch's loss (see :class:`~skoptim.DivergenceError`).
 
+        A fit is never reported as converged while it is worse than a
+        constant: when training ends, the last epoch's loss is compared
+        with that of the constant prediction fitted to the training targets
+        (the class prior for the classifier, the targets' mean for the
+        regressor), both measured above the lowest reachable loss. More than
+        10 times worse with a parameter larger than 1e8 in magnitude (the
+        optimizer blew the weights up and the bounded log loss hid it) is
+        divergence (``DivergenceError``), whatever ended the fit. Otherwise
+        more than 1.25 times worse, after a fit that ended as converged
+        (``tol``, L-BFGS's own test, a regularizer's stop), gives a
+        ``ConvergenceWarning`` and ``stop_reason_="worse_than_constant"``.
+        ``partial_fit`` is not checked (its first epochs may well be worse).
+
         Parameters
         ----------
         X : {array-like, sparse matrix} of shape (n_samples, n_features)
@@ -375,7 +388,7 @@ class BaseMLP(
         Raises
         ------
         DivergenceError
-            If training diverges (rule above). After a fit from scratch the
+            If training diverges (rules above). After a fit from scratch the
             estimator is left unfitted; after a warm-started fit it is
             restored to its state before the call.
         ValueError

@@ -87,7 +87,9 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
         "regularizers__l2__alpha": [1e-4, 1e-2]}``. An alias, the lower-cased
         class name (``"l2"``, ``"dropout"``, ``["l2", "dropout"]``), stands
         for the object with default hyperparameters and has the same nested
-        names.
+        names. The same penalty twice (``["l2", L2(1e-3)]``: the terms would
+        add up) is refused at fit with a ``ValueError``; different penalties
+        (``[L1(), L2()]``) and repeated non-penalties are allowed.
     batch_size : int or "auto", default="auto"
         Minibatch size; ``"auto"`` is ``min(200, n_samples)``. Ignored by
         full-batch optimizers (L-BFGS).
@@ -164,7 +166,13 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
           ``ConvergenceWarning``);
         - ``"callback"``: a callback's ``on_fit_task_end`` returned True at
           the end of an epoch (see ``set_callbacks``);
-        - ``"partial_fit"``: the single epoch of ``partial_fit`` ran.
+        - ``"partial_fit"``: the single epoch of ``partial_fit`` ran;
+        - ``"worse_than_constant"``: training ended as ``"tol"``,
+          ``"converged"`` or ``"regularizer:<Class>"`` but the last epoch's
+          training loss is more than 1.25 times worse (above the lowest
+          reachable loss) than that of the constant prediction of the class
+          prior (the targets' mean for the regressor), with a
+          ``ConvergenceWarning`` (see :meth:`fit`).
 
         A diverging fit does not stop quietly: it raises
         :class:`~skoptim.DivergenceError`.
