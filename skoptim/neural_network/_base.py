@@ -70,6 +70,8 @@ def _float_dtype(value):
     """``np.dtype(value)`` if it is float32 or float64, else None."""
     if value is None or isinstance(value, bool):
         return None
+    if isinstance(value, str) and value not in ("float32", "float64"):
+        return None  # the documented names only, not "double" or "f4"
     try:
         dtype = np.dtype(value)
     except (TypeError, ValueError):

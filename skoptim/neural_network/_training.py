@@ -141,8 +141,8 @@ class TrainingLoopMixin:
             "The fitted network gives the same output for every training "
             "sample: every unit of a hidden layer is inactive (dead ReLUs, "
             "usually after too large a step), and no gradient can revive "
-            "them. Use a smaller learning rate, scale the inputs "
-            "(StandardScaler), or another activation.",
+            f"them. {_has_rate_advice(self)}Scale the inputs "
+            "(StandardScaler), or use another activation.",
             ConvergenceWarning,
         )
 
@@ -199,14 +199,15 @@ class TrainingLoopMixin:
         if not (ref_excess > 0 and worse):
             return False
         largest = float(np.max(np.abs(net.params), initial=0.0))
+        constant = "log" in net.loss and "the class prior" or "the targets' mean"
         if (
             loss - floor > FAR_WORSE_THAN_CONSTANT_FACTOR * ref_excess
             and largest > EXPLODED_PARAMETER
         ):
             self._diverged(
                 f"the fit ended with a loss of {loss:.6g}, far worse than "
-                f"predicting a constant (the class prior or the targets' "
-                f"mean: {ref:.6g}), and parameters as large as {largest:.3g}",
+                f"predicting a constant ({constant}: {ref:.6g}), and "
+                f"parameters as large as {largest:.3g}",
                 epoch=self.n_iter_,
             )
         if reason not in ("tol", "converged") and not reason.startswith("regularizer"):
@@ -215,10 +216,10 @@ class TrainingLoopMixin:
         warn_user(
             f"The fitted model is worse than predicting a constant: its "
             f"training loss {loss:.6g} (epoch {int(self.n_iter_)}) is above "
-            f"{ref:.6g}, the loss of the class prior or the targets' mean; "
+            f"{ref:.6g}, the loss of predicting {constant} for every sample; "
             f"training ended as {reason!r} but stop_reason_ is "
-            f"'worse_than_constant'. Scale the inputs (StandardScaler), "
-            f"{advice}lower the learning rate, or train longer.",
+            f"'worse_than_constant'. {_has_rate_advice(self)}Scale the "
+            f"inputs (StandardScaler), {advice}or train longer.",
             ConvergenceWarning,
         )
         return True
@@ -506,6 +507,14 @@ class TrainingLoopMixin:
             ConvergenceWarning,
         )
         return reason
+
+
+def _has_rate_advice(est):
+    """"Use a smaller learning rate. " for an optimizer that has one."""
+    lr = est.optimizer_.current_learning_rate(est.optimizer_state_)
+    if lr is None or not math.isfinite(lr):
+        return ""
+    return "Use a smaller learning rate. "
 
 
 def _rate_owner(opt):

@@ -210,7 +210,7 @@ def test_partial_fit_keeps_optimizer_state(iris):
     est.partial_fit(X[75:], y[75:])
     assert est.optimizer_state_["t"] == 2 + 2 and est.n_iter_ == 2
     assert not np.array_equal(m, est.optimizer_state_["m"])
-    with pytest.raises(ValueError, match="not seen in the first fit"):
+    with pytest.raises(ValueError, match="not in the classes of the first partial_fit"):
         est.partial_fit(X[:5], np.array([0, 1, 2, 7, 1]))
 
 

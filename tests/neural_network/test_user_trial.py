@@ -21,7 +21,7 @@ from sklearn.utils._param_validation import InvalidParameterError
 from skoptim import DivergenceError, MLPClassifier, MLPRegressor
 from skoptim.neural_network._losses import constant_loss
 from skoptim.neural_network._training import _divergence_advice
-from skoptim.optimizers import SAM, SGD, Adam, RMSprop
+from skoptim.optimizers import LBFGS, SAM, SGD, Adam, RMSprop, minimize
 from skoptim.regularizers import L1, L2, Dropout, EarlyStopping
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -158,6 +158,36 @@ def test_explosion_message_wording():
     msg = str(info.value)
     assert "epoch(s)" not in msg and ", (" not in msg
     assert "for 3 epochs in a row (epoch" in msg
+
+
+def _exploding(w):
+    e = np.exp(w @ w)
+    return float(e), 2 * w * e
+
+
+def test_minimize_advice_fits_the_optimizer():
+    with pytest.raises(FloatingPointError, match="after 1 step of SGD") as info:
+        minimize(_exploding, [1.0, 2.0], SGD(100.0), n_iter=5)
+    assert "smaller learning_rate" in str(info.value)
+    with pytest.raises(FloatingPointError, match="not finite at x0") as info:
+        minimize(_exploding, [30.0, 30.0], LBFGS(), n_iter=5)
+    assert "learning_rate" not in str(info.value)
+
+
+def test_dead_network_warning_gives_no_rate_advice_to_lbfgs():
+    # the L-BFGS path of the "same output" warning: no learning rate to lower
+    from skoptim.neural_network._training import _has_rate_advice
+
+    est = MLPClassifier(optimizer="lbfgs", max_iter=1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        est.fit(*load_iris(return_X_y=True))
+    assert _has_rate_advice(est) == ""
+    est = MLPClassifier(max_iter=1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        est.fit(*load_iris(return_X_y=True))
+    assert _has_rate_advice(est) == "Use a smaller learning rate. "
 
 
 # -- 3. unseen labels: advice per call site ------------------------------------
