@@ -148,13 +148,20 @@ class NestedParamsMixin:
         # names users bring from elsewhere (scikit-learn's MLP, torch); the
         # constructor itself stays a plain store of its arguments.
         hints = cls._param_hints
-        if kwargs and hints:
-            for key in kwargs.keys() & hints.keys():
-                if key not in cls._get_param_names():
-                    raise TypeError(
-                        f"{cls.__name__}() got an unexpected keyword argument "
-                        f"{key!r}. {hints[key]}"
-                    )
+        if kwargs:
+            names = cls._get_param_names()
+            for key in sorted(kwargs.keys() - set(names)):
+                if key in hints:
+                    advice = hints[key]
+                else:  # a typo (max_iters): the closest name, if any
+                    close = _close_match(key, names)
+                    if close is None:
+                        continue  # Python's own error follows
+                    advice = f"Did you mean {close!r}?"
+                raise TypeError(
+                    f"{cls.__name__}() got an unexpected keyword argument "
+                    f"{key!r}. {advice}"
+                )
         return super().__new__(cls)
 
     # -- get_params -------------------------------------------------------------

@@ -303,6 +303,15 @@ def test_typos_get_a_close_name(est, key, suggestion):
     est.set_params(**{suggestion: 1})  # and the suggestion works
 
 
+def test_constructor_typos_get_a_close_name():
+    with pytest.raises(TypeError, match="'max_iters'. Did you mean 'max_iter'"):
+        MLPClassifier(max_iters=3)
+    with pytest.raises(TypeError, match="Did you mean 'learning_rate'"):
+        Adam(learning_rat=0.1)
+    with pytest.raises(TypeError, match="unexpected keyword argument 'zzz'$"):
+        MLPClassifier(zzz=1)  # nothing close: Python's own message
+
+
 # -- 8. nested name into no regularizers ---------------------------------------
 def test_nested_regularizer_name_without_regularizers():
     est = MLPClassifier()
