@@ -14,8 +14,9 @@ from sklearn.utils.multiclass import (
 )
 from sklearn.utils.validation import column_or_1d
 
-from ._base import BaseMLP, stochastic_only
+from ._base import BaseMLP
 from ._network import class_probabilities
+from ._validation import stochastic_only
 
 __all__ = ["MLPClassifier"]
 

@@ -11,7 +11,8 @@ from sklearn.exceptions import UndefinedMetricWarning
 from sklearn.metrics import r2_score
 from sklearn.utils._param_validation import Interval, StrOptions
 
-from ._base import _DTYPES, BaseMLP, stochastic_only
+from ._base import BaseMLP
+from ._validation import _DTYPES, stochastic_only
 
 __all__ = ["MLPRegressor"]
 
