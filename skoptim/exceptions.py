@@ -37,7 +37,9 @@ class DivergenceError(FloatingPointError):
     3. **Worse than a constant, with exploded parameters** (checked once,
        when ``fit`` ends, any optimizer). Let :math:`L_c` be the loss of the
        constant prediction fitted to the training targets (the class prior,
-       the targets' mean) and :math:`L` the last epoch's loss: it diverged
+       the targets' mean) and :math:`L` the fitted network's loss on the
+       training data in predict mode (no dropout, noise or penalty; measured
+       only when the last epoch's loss is above the limit): it diverged
        when :math:`L - L_{\min} > 10\,(L_c - L_{\min})` and a parameter
        exceeds :math:`10^8` in magnitude. This catches a network that the
        optimizer saturated from the first batch on (unscaled inputs, a huge

@@ -249,7 +249,10 @@ class BaseMLP(
         twice the first batch's loss (see :class:`~skoptim.DivergenceError`).
 
         A fit is never reported as converged while it is worse than a
-        constant: when training ends, the last epoch's loss is compared
+        constant: when training ends (after the regularizers' last word,
+        e.g. EarlyStopping's restored weights), the network's loss on the
+        training data (predict mode, checked only when the last epoch's
+        loss is high) is compared
         with that of the constant prediction fitted to the training targets
         (the class prior for the classifier, the targets' mean for the
         regressor), both measured above the lowest reachable loss. More than

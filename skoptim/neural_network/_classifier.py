@@ -169,10 +169,11 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
           the end of an epoch (see ``set_callbacks``);
         - ``"partial_fit"``: the single epoch of ``partial_fit`` ran;
         - ``"worse_than_constant"``: training ended as ``"tol"``,
-          ``"converged"`` or ``"regularizer:<Class>"`` but the last epoch's
-          training loss is more than 1.25 times worse (above the lowest
-          reachable loss) than that of the constant prediction of the class
-          prior (the targets' mean for the regressor), with a
+          ``"converged"`` or ``"regularizer:<Class>"`` but the fitted
+          network's loss on the training data is more than 1.25 times
+          worse (above the lowest reachable loss) than that of the constant
+          prediction of the class prior (the targets' mean for the
+          regressor), with a
           ``ConvergenceWarning`` (see :meth:`fit`).
 
         A diverging fit does not stop quietly: it raises

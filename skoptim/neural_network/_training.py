@@ -73,6 +73,10 @@ class TrainingLoopMixin:
             for r in hooks["on_fit_end"]:
                 r.on_fit_end(ctx)
             if not incremental:
+                # the final parameters (EarlyStopping may have restored
+                # its best ones): no "converged" while worse than a constant
+                if self._check_against_constant(ctx, self.stop_reason_):
+                    self.stop_reason_ = "worse_than_constant"
                 self._warn_if_constant_output(ctx)
         finally:
             for r in self.regularizers_:
@@ -181,22 +185,26 @@ class TrainingLoopMixin:
         Compares the last epoch's loss (iteration's, for L-BFGS) with the
         loss of the constant prediction fitted to the training targets (the
         class prior, the targets' mean; :func:`constant_loss`), both
-        measured above the lowest reachable loss. Far worse
-        (:data:`FAR_WORSE_THAN_CONSTANT_FACTOR`) with exploded parameters
-        raises :class:`DivergenceError` whatever ended the fit; worse
-        (:data:`WORSE_THAN_CONSTANT_FACTOR`) after a fit that ended as
-        converged (``reason`` ``"tol"``, ``"converged"`` or a regularizer's
-        stop) warns and returns True. The other endings (``"max_iter"``...)
-        already warn that the fit did not converge.
+        measured above the lowest reachable loss. Only if it is above, the
+        fitted network's own loss on the training data (predict mode: no
+        dropout, noise, mixup or penalty; one forward pass) is measured and
+        judged instead. Far worse (:data:`FAR_WORSE_THAN_CONSTANT_FACTOR`)
+        with exploded parameters raises :class:`DivergenceError` whatever
+        ended the fit; worse (:data:`WORSE_THAN_CONSTANT_FACTOR`) after a
+        fit that ended as converged (``reason`` ``"tol"``, ``"converged"``
+        or a regularizer's stop) warns and returns True. The other endings
+        (``"max_iter"``...) already warn that the fit did not converge.
         """
         net = ctx.network
         sw = ctx.sample_weight
         floor = loss_limits(net.loss, ctx.Y, sw, net.dtype, net.huber_delta)[0]
         ref = constant_loss(net.loss, ctx.Y, sw, net.huber_delta)
         ref_excess = ref - floor
-        loss = float(self.loss_)
-        worse = loss - floor > WORSE_THAN_CONSTANT_FACTOR * ref_excess
-        if not (ref_excess > 0 and worse):
+        limit = WORSE_THAN_CONSTANT_FACTOR * ref_excess
+        if not (ref_excess > 0 and float(self.loss_) - floor > limit):
+            return False
+        loss = _clean_loss(net, ctx.X, ctx.Y, sw)
+        if not loss - floor > limit:
             return False
         largest = float(np.max(np.abs(net.params), initial=0.0))
         constant = "log" in net.loss and "the class prior" or "the targets' mean"
@@ -205,7 +213,8 @@ class TrainingLoopMixin:
             and largest > EXPLODED_PARAMETER
         ):
             self._diverged(
-                f"the fit ended with a loss of {loss:.6g}, far worse than "
+                f"the fitted network's loss on the training data is "
+                f"{loss:.6g}, far worse than "
                 f"predicting a constant ({constant}: {ref:.6g}), and "
                 f"parameters as large as {largest:.3g}",
                 epoch=self.n_iter_,
@@ -215,7 +224,8 @@ class TrainingLoopMixin:
         advice = "lower tol or raise n_iter_no_change, " if reason == "tol" else ""
         warn_user(
             f"The fitted model is worse than predicting a constant: its "
-            f"training loss {loss:.6g} (epoch {int(self.n_iter_)}) is above "
+            f"loss on the training data {loss:.6g} (after epoch "
+            f"{int(self.n_iter_)}) is above "
             f"{ref:.6g}, the loss of predicting {constant} for every sample; "
             f"training ended as {reason!r} but stop_reason_ is "
             f"'worse_than_constant'. {_has_rate_advice(self)}Scale the "
@@ -334,9 +344,7 @@ class TrainingLoopMixin:
                     )
                     sys.stdout.flush()
                 break
-        if not incremental and self._check_against_constant(ctx, reason):
-            reason = "worse_than_constant"
-        elif reason == "max_iter":
+        if reason == "max_iter" and not incremental:
             warn_user(
                 f"Stochastic optimizer: maximum iterations ({self.max_iter}) "
                 "reached and the optimization hasn't converged yet; "
@@ -473,13 +481,7 @@ class TrainingLoopMixin:
         should act (iteration or evaluation budget spent, line search
         failed)."""
         if ctx.stop:
-            reason = ctx.workspace.get("stop_reason", "regularizer")
-            if self._check_against_constant(ctx, reason):
-                return "worse_than_constant"
-            return reason
-        status = getattr(res, "status", 0)
-        if self._check_against_constant(ctx, "converged" if status == 0 else "-"):
-            return "worse_than_constant"
+            return ctx.workspace.get("stop_reason", "regularizer")
         message = str(getattr(res, "message", ""))
         status = getattr(res, "status", 0)
         name = type(self.optimizer_).__name__
@@ -507,6 +509,25 @@ class TrainingLoopMixin:
             ConvergenceWarning,
         )
         return reason
+
+
+def _clean_loss(net, X, Y, sw, chunk=4096):
+    """The network's mean loss on (X, Y) in predict mode, in row chunks."""
+    total, weight = 0.0, 0.0
+    for start in range(0, X.shape[0], chunk):
+        out = net.predict(X[start : start + chunk])
+        Yc = Y[start : start + chunk]
+        swc = None if sw is None else sw[start : start + chunk]
+        w = float(out.shape[0] if swc is None else swc.sum())
+        if not w > 0:
+            continue
+        loss = batch_loss_and_delta(
+            net.loss, out, Yc, swc, np.empty_like(out), np.empty_like(out),
+            net.huber_delta,
+        )
+        total += loss * w
+        weight += w
+    return total / weight if weight > 0 else 0.0
 
 
 def _has_rate_advice(est):
