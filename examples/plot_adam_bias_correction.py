@@ -173,6 +173,13 @@ for k, (name, flags) in enumerate(VARIANTS.items()):
     )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
+        # Adam -> MyAdam is a different optimizer type, so the warm start
+        # keeps the weights and starts the optimizer's state (moments, step
+        # count) afresh, with a UserWarning saying so. A fresh state is the
+        # point of this experiment: the warning is expected, not a problem.
+        warnings.filterwarnings(
+            "ignore", message="The optimizer changed", category=UserWarning
+        )
         net.fit(X, y)
     losses = [trained.loss_curve_[-1], *net.loss_curve_[-N_STEPS:]]
     steps[name], fine_tuning[name] = step, np.array(losses)

@@ -34,14 +34,35 @@ class DivergenceError(FloatingPointError):
          stays there predicts the wrong class with near-certainty on about
          half the samples or more: the optimizer has saturated it.
 
-    A line search (L-BFGS) that meets a non-finite loss also raises it. The
-    rule never looks at the validation loss's size, only its finiteness, and
-    costs one comparison per epoch.
+    3. **Worse than a constant, with exploded parameters** (checked once,
+       when ``fit`` ends, any optimizer). Let :math:`L_c` be the loss of the
+       constant prediction fitted to the training targets (the class prior,
+       the targets' mean) and :math:`L` the fitted network's loss on the
+       training data in predict mode (no dropout, noise or penalty; measured
+       only when the last epoch's loss is above the limit): it diverged
+       when :math:`L - L_{\min} > 10\,(L_c - L_{\min})` and a parameter
+       exceeds :math:`10^8` in magnitude. This catches a network that the
+       optimizer saturated from the first batch on (unscaled inputs, a huge
+       learning rate), whose first loss is already so high that rule 2
+       never fires. Worse than :math:`1.25\,(L_c - L_{\min})` without
+       exploded parameters is no error: a fit that ended as converged then
+       warns (``ConvergenceWarning``) and sets
+       ``stop_reason_="worse_than_constant"``.
 
-    The message names the optimizer and its learning rate and suggests what
-    to change. After a failed ``fit`` from scratch the estimator is left
-    unfitted; after a failed ``partial_fit`` or warm-started ``fit`` it is
-    restored to its state before the call.
+    A line search (L-BFGS) that meets a non-finite loss also raises it. The
+    rules never look at the validation loss's size, only its finiteness;
+    rule 2 costs one comparison per epoch, rule 3 one pass over the targets
+    and the parameters per fit.
+
+    The message names the optimizer and suggests what to change in a way
+    that fits it: for an optimizer with a learning rate, a smaller one (its
+    default rate when the current one is more than 10 times the default,
+    else a tenth), given as the ``set_params`` name that reaches it
+    (``optimizer__optimizer__learning_rate`` for SAM); for one without
+    (L-BFGS), scaling the data, an L2 penalty or a stochastic optimizer.
+    After a failed ``fit`` from scratch the estimator is left unfitted;
+    after a failed ``partial_fit`` or warm-started ``fit`` it is restored
+    to its state before the call.
 
     Examples
     --------

@@ -11,7 +11,6 @@ and :mod:`._regressor`.
 
 from __future__ import annotations
 
-import warnings
 from abc import ABCMeta, abstractmethod
 from numbers import Integral, Real
 
@@ -25,7 +24,6 @@ from sklearn.utils._param_validation import (
     StrOptions,
 )
 from sklearn.utils.validation import (
-    _check_sample_weight,
     check_is_fitted,
     validate_data,
 )
@@ -38,38 +36,20 @@ from ..regularizers._base import FitContext
 from ..utils._callbacks import CallbackSupportMixin
 from ..utils._nested import NestedParamsMixin
 from ..utils._params import same_config
+from ..utils._warnings import warn_user
 from ._from_sklearn import SKLEARN_PARAM_HINTS
 from ._losses import OUTPUT_ACTIVATION
 from ._network import Network
-from ._state import FittedStateMixin, _InferenceHook
-from ._training import TrainingLoopMixin, carry_optimizer_state
+from ._state import FittedStateMixin, _InferenceHook, carry_optimizer_state
+from ._training import TrainingLoopMixin
+from ._validation import (
+    _DTYPES,
+    _checked_sample_weight,
+    _float_dtype,
+    _FloatDtype,
+)
 
 __all__ = ["BaseMLP"]
-
-_DTYPES = (np.float64, np.float32)
-
-
-def _checked_sample_weight(sample_weight, X, dtype, name):
-    """Validated weights: finite, non-negative, at least one positive."""
-    sw = _check_sample_weight(sample_weight, X, dtype=dtype)
-    if np.any(sw < 0):
-        raise ValueError(
-            f"{name} must be non-negative; got {int(np.sum(sw < 0))} negative "
-            "entries. A row of weight 0 counts as absent; negative weights are "
-            "not supported."
-        )
-    if not np.any(sw > 0):
-        raise ValueError(f"{name} must have at least one positive entry.")
-    return sw
-
-
-def _stochastic_optimizer(est) -> bool:
-    """partial_fit exists only for optimizers that take single steps."""
-    opt = est.optimizer
-    if isinstance(opt, str):
-        return opt.lower() != "lbfgs"
-    return not getattr(opt, "full_batch", False)
-
 
 class BaseMLP(
     CallbackSupportMixin,
@@ -108,7 +88,7 @@ class BaseMLP(
         "random_state": ["random_state"],
         "warm_start": ["boolean"],
         "verbose": ["verbose"],
-        "dtype": [StrOptions({"float32", "float64"}), None],
+        "dtype": [_FloatDtype(), None],
     }
 
     @abstractmethod
@@ -149,8 +129,11 @@ class BaseMLP(
         """Loss used by the network (depends on the targets for classifiers)."""
 
     @abstractmethod
-    def _encode_targets(self, y, *, reset: bool, classes=None):
-        """Validate ``y`` and return (y, Y 2-D float) for training."""
+    def _encode_targets(self, y, *, reset: bool, classes=None, caller="fit"):
+        """Validate ``y`` and return (y, Y 2-D float) for training.
+
+        ``caller`` (``"fit"``, ``"partial_fit"`` or ``"validation"``) says
+        which call's advice an error gives."""
 
     # -- fitted attributes that are views into the flat buffer ------------------
     @property
@@ -208,16 +191,23 @@ class BaseMLP(
                     f"regularizers contains {kind} twice; keep one {kind} "
                     "(combine their settings into it)."
                 )
-            seen[kind] = True
+            if r.uses("penalty") and kind in seen:
+                # a penalty twice adds up, almost surely by mistake (an alias
+                # and an object of the same class: ["l2", L2(1e-3)])
+                raise ValueError(
+                    f"regularizers contains the penalty {kind} twice "
+                    f"({seen[kind]!r} and {r!r}); their terms would add up. "
+                    f"Keep one {kind} with the strength you intend."
+                )
+            seen[kind] = r
             r.validate(self)
             if opt.full_batch and r.noisy_objective:
-                warnings.warn(
+                warn_user(
                     f"{r!r} draws new noise at every evaluation of the objective, "
                     f"so the line search of the full-batch optimizer "
                     f"{type(opt).__name__} sees a different function each time; "
                     "use a stochastic optimizer (e.g. 'adam') with it.",
                     UserWarning,
-                    stacklevel=4,
                 )
         return opt, regs
 
@@ -227,7 +217,7 @@ class BaseMLP(
             if not reset and "_network" in self.__dict__:
                 dtype = self._network.dtype
             elif self.dtype is not None:
-                dtype = np.dtype(self.dtype)
+                dtype = _float_dtype(self.dtype)
             else:
                 dtype = _DTYPES
         X = validate_data(
@@ -257,6 +247,22 @@ class BaseMLP(
         (:math:`-\\log\\varepsilon` per output: confidently wrong on about
         half the samples), 5 times the loss of uniform probabilities and
         twice the first batch's loss (see :class:`~skoptim.DivergenceError`).
+
+        A fit is never reported as converged while it is worse than a
+        constant: when training ends (after the regularizers' last word,
+        e.g. EarlyStopping's restored weights), the network's loss on the
+        training data (predict mode, checked only when the last epoch's
+        loss is high) is compared
+        with that of the constant prediction fitted to the training targets
+        (the class prior for the classifier, the targets' mean for the
+        regressor), both measured above the lowest reachable loss. More than
+        10 times worse with a parameter larger than 1e8 in magnitude (the
+        optimizer blew the weights up and the bounded log loss hid it) is
+        divergence (``DivergenceError``), whatever ended the fit. Otherwise
+        more than 1.25 times worse, after a fit that ended as converged
+        (``tol``, L-BFGS's own test, a regularizer's stop), gives a
+        ``ConvergenceWarning`` and ``stop_reason_="worse_than_constant"``.
+        ``partial_fit`` is not checked (its first epochs may well be worse).
 
         Parameters
         ----------
@@ -290,7 +296,7 @@ class BaseMLP(
         Raises
         ------
         DivergenceError
-            If training diverges (rule above). After a fit from scratch the
+            If training diverges (rules above). After a fit from scratch the
             estimator is left unfitted; after a warm-started fit it is
             restored to its state before the call.
         ValueError
@@ -327,7 +333,7 @@ class BaseMLP(
         Xv, yv, *rest = validation_data
         Xv = self._validate_X(Xv, reset=False, dtype=dtype)
         try:
-            yv, Yv = self._encode_targets(yv, reset=False)
+            yv, Yv = self._encode_targets(yv, reset=False, caller="validation")
         except ValueError as exc:
             raise ValueError(f"validation_data: {exc}") from exc
         if Xv.shape[0] != Yv.shape[0] or Xv.shape[0] == 0:
@@ -344,23 +350,23 @@ class BaseMLP(
         """The dtype of this call, or None to follow X; may turn a warm start
         into a fresh fit (returns the possibly updated ``first``)."""
         if first:
-            return (None if self.dtype is None else np.dtype(self.dtype)), first
+            return _float_dtype(self.dtype), first
         current = self._network.dtype
-        if self.dtype is None or np.dtype(self.dtype) == current:
+        wanted = _float_dtype(self.dtype)
+        if wanted is None or wanted == current:
             return current, first
         if incremental:
             raise ValueError(
-                f"dtype={self.dtype!r} differs from the fitted model's dtype "
+                f"dtype={wanted.name!r} differs from the fitted model's dtype "
                 f"{current}; partial_fit continues the fitted model. Call fit "
                 "to train afresh in the new dtype."
             )
-        warnings.warn(
-            f"dtype changed to {self.dtype!r} from the fitted model's {current}: "
+        warn_user(
+            f"dtype changed to {wanted.name!r} from the fitted model's {current}: "
             "the warm start is dropped and the network is fitted from scratch.",
             UserWarning,
-            stacklevel=4,
         )
-        return np.dtype(self.dtype), True
+        return wanted, True
 
     def _fit(
         self,
@@ -379,10 +385,24 @@ class BaseMLP(
                 f"{type(optimizer).__name__}; use a stochastic optimizer such as "
                 "'adam' or 'sgd', or call fit."
             )
+        stoppers = [type(r).__name__ for r in regs if r.controls_stopping]
+        if incremental and stoppers:
+            warn_user(
+                f"{', '.join(stoppers)} has no effect in partial_fit: each call "
+                "runs exactly one epoch and never holds out data or stops. Use "
+                "fit for early stopping, or evaluate a validation set between "
+                "partial_fit calls yourself.",
+                UserWarning,
+            )
         first = not (incremental or self.warm_start) or "_network" not in self.__dict__
         dtype, first = self._model_dtype(first, incremental)
         X = self._validate_X(X, reset=first, dtype=dtype)
-        y, Y = self._encode_targets(y, reset=first, classes=classes)
+        y, Y = self._encode_targets(
+            y,
+            reset=first,
+            classes=classes,
+            caller="partial_fit" if incremental else "fit",
+        )
         if X.shape[0] != Y.shape[0]:
             raise ValueError(
                 f"X has {X.shape[0]} samples but y has {Y.shape[0]}; they must match."
@@ -407,12 +427,11 @@ class BaseMLP(
                     f"sizes {layer_sizes} versus {self._network.layer_sizes}. "
                     "Call fit to train a network of the new shape."
                 )
-            warnings.warn(
+            warn_user(
                 f"warm_start=True, but the network's layer sizes changed from "
                 f"{self._network.layer_sizes} to {layer_sizes}: the warm start "
                 "is dropped and the network is fitted from scratch.",
                 UserWarning,
-                stacklevel=3,
             )
             first = True
         snapshot = None
@@ -546,12 +565,11 @@ class BaseMLP(
                     "learned parameters; refit from scratch (warm_start=False)."
                 )
             if any(self.regularizer_state_.values()):
-                warnings.warn(
+                warn_user(
                     f"The regularizers changed from {old!r} to {list(regs)!r}: "
                     "their fitted state (e.g. early-stopping bests, random "
                     "generators) is dropped and starts afresh.",
                     UserWarning,
-                    stacklevel=4,
                 )
             self.regularizer_state_ = {}
         for k, r in enumerate(regs):

@@ -7,7 +7,6 @@ import scipy.sparse as sp
 from sklearn.base import ClassifierMixin
 from sklearn.metrics import accuracy_score
 from sklearn.preprocessing import LabelBinarizer
-from sklearn.utils._available_if import available_if
 from sklearn.utils.multiclass import (
     check_classification_targets,
     type_of_target,
@@ -15,10 +14,37 @@ from sklearn.utils.multiclass import (
 )
 from sklearn.utils.validation import column_or_1d
 
-from ._base import BaseMLP, _stochastic_optimizer
+from ._base import BaseMLP
 from ._network import class_probabilities
+from ._validation import stochastic_only
 
 __all__ = ["MLPClassifier"]
+
+
+def _unseen_labels_message(unseen, classes, caller):
+    """The error for labels the fitted classes lack, with the advice that
+    fits the call (``fit`` with ``warm_start``, ``partial_fit``, or the
+    ``validation_data`` of ``fit``)."""
+    unseen, classes = unseen.tolist(), classes.tolist()
+    if caller == "validation":
+        return (
+            f"y_val contains labels {unseen} that the training y lacks "
+            f"(classes_={classes}): the network can only predict the classes "
+            "it is trained on. Put samples of every class in the training "
+            "set, e.g. split with train_test_split(..., stratify=y)."
+        )
+    if caller == "partial_fit":
+        return (
+            f"y contains labels {unseen} not in the classes of the first "
+            f"partial_fit call (classes_={classes}); pass every label that "
+            "will ever appear with partial_fit(..., classes=...) on the first "
+            "call."
+        )
+    return (
+        f"y contains labels {unseen} not seen by the fitted model "
+        f"(classes_={classes}); a warm-started fit continues the fitted "
+        "classes. Set warm_start=False to fit afresh on the new classes."
+    )
 
 
 class MLPClassifier(ClassifierMixin, BaseMLP):
@@ -62,7 +88,9 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
         "regularizers__l2__alpha": [1e-4, 1e-2]}``. An alias, the lower-cased
         class name (``"l2"``, ``"dropout"``, ``["l2", "dropout"]``), stands
         for the object with default hyperparameters and has the same nested
-        names.
+        names. The same penalty twice (``["l2", L2(1e-3)]``: the terms would
+        add up) is refused at fit with a ``ValueError``; different penalties
+        (``[L1(), L2()]``) and repeated non-penalties are allowed.
     batch_size : int or "auto", default="auto"
         Minibatch size; ``"auto"`` is ``min(200, n_samples)``. Ignored by
         full-batch optimizers (L-BFGS).
@@ -99,11 +127,14 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
         epoch's time with its unit and a ``*`` on a new best (validation
         loss if any, else training loss); then why training stopped when
         the ``tol`` rule stopped it.
-    dtype : {"float32", "float64"} or None, default=None
+    dtype : {"float32", "float64"}, numpy type or dtype, or None, default=None
         Precision of training and prediction. None follows the input of the
         first fit: float32 X trains in float32, anything else in float64.
         ``"float32"`` trains in float32 from any input (about twice as fast
-        as float64 on large problems, with half the memory). Once fitted,
+        as float64 on large problems, with half the memory). The numpy
+        spellings ``np.float32``/``np.dtype("float32")`` (and the same for
+        float64) are accepted too; the parameter is stored as given and
+        normalised at fit. Once fitted,
         validation data, ``partial_fit``, warm-started ``fit`` and
         ``predict`` cast their input to the model's dtype (``params_.dtype``).
 
@@ -136,7 +167,14 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
           ``ConvergenceWarning``);
         - ``"callback"``: a callback's ``on_fit_task_end`` returned True at
           the end of an epoch (see ``set_callbacks``);
-        - ``"partial_fit"``: the single epoch of ``partial_fit`` ran.
+        - ``"partial_fit"``: the single epoch of ``partial_fit`` ran;
+        - ``"worse_than_constant"``: training ended as ``"tol"``,
+          ``"converged"`` or ``"regularizer:<Class>"`` but the fitted
+          network's loss on the training data is more than 1.25 times
+          worse (above the lowest reachable loss) than that of the constant
+          prediction of the class prior (the targets' mean for the
+          regressor), with a
+          ``ConvergenceWarning`` (see :meth:`fit`).
 
         A diverging fit does not stop quietly: it raises
         :class:`~skoptim.DivergenceError`.
@@ -247,7 +285,7 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
             else ("binary_log_loss")
         )
 
-    def _encode_targets(self, y, *, reset, classes=None):
+    def _encode_targets(self, y, *, reset, classes=None, caller="fit"):
         if y is None:
             raise ValueError(
                 f"{type(self).__name__} requires y to be passed, but the target y "
@@ -294,7 +332,7 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
                 raise ValueError(
                     f"{type(self).__name__} needs samples of at least 2 classes in "
                     f"the data, but the data contains only one class: "
-                    f"{lb.classes_[0]!r}."
+                    f"{lb.classes_[:1].tolist()[0]!r}."
                 )
             self._label_binarizer = lb
             self.classes_ = lb.classes_
@@ -318,19 +356,20 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
                 unseen = np.setdiff1d(unique_labels(y), self.classes_)
                 if len(unseen):
                     raise ValueError(
-                        f"y contains labels {unseen.tolist()} not seen in the "
-                        f"first fit (classes_={self.classes_.tolist()}); pass "
-                        "all classes with partial_fit(..., classes=...) on the "
-                        "first call."
+                        _unseen_labels_message(unseen, self.classes_, caller)
                     )
         Y = lb.transform(y)
         if sp.issparse(Y):
             Y = Y.toarray()
         return y, Y
 
-    @available_if(_stochastic_optimizer)
+    @stochastic_only
     def partial_fit(self, X, y, classes=None, sample_weight=None):
         """One epoch over (X, y), continuing from the current state.
+
+        :class:`~skoptim.regularizers.EarlyStopping` has no effect here (one
+        epoch per call, no held-out split, no stop); each such call warns
+        (``UserWarning``). Use ``fit`` for early stopping.
 
         The first call initialises the network (as ``fit`` does); later
         calls continue its weights, optimizer state and random stream, and

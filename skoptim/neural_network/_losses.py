@@ -31,6 +31,7 @@ __all__ = [
     "BOUNDED_PATIENCE",
     "OUTPUT_ACTIVATION",
     "batch_loss_and_delta",
+    "constant_loss",
     "explosion_threshold",
     "loss_limits",
 ]
@@ -250,3 +251,46 @@ def explosion_threshold(limits, initial_loss) -> float:
         BOUNDED_REFERENCE_FACTOR * reference,
         BOUNDED_INITIAL_FACTOR * initial_loss,
     )
+
+
+#: A fit whose final loss exceeds the floor by more than these factors times
+#: the excess of the best constant prediction is worse than a constant
+#: (a ``ConvergenceWarning``), or diverged if its parameters also exceed
+#: :data:`EXPLODED_PARAMETER` in magnitude (see :class:`~skoptim.DivergenceError`).
+WORSE_THAN_CONSTANT_FACTOR = 1.25
+FAR_WORSE_THAN_CONSTANT_FACTOR = 10.0
+EXPLODED_PARAMETER = 1e8
+
+
+def constant_loss(loss, Y, sw, huber_delta=1.0) -> float:
+    """Mean loss of the constant prediction fitted to ``Y``.
+
+    The (weighted) mean of the targets, as probabilities for the log losses
+    (the class prior): the best constant for the squared error, log and
+    Poisson losses, an upper bound of the best constant's loss for Huber.
+    Computed once per fit, not in the batch loop.
+    """
+    Yd = np.asarray(Y, dtype=np.float64)
+    w = None if sw is None else np.asarray(sw, dtype=np.float64)
+    total = float(Yd.shape[0] if w is None else w.sum())
+    if not total > 0:
+        return 0.0
+    m = (Yd.sum(axis=0) if w is None else w @ Yd) / total
+
+    def wmean(rows):
+        return float(rows.sum() if w is None else w @ rows) / total
+
+    if loss == "squared_error":
+        return 0.5 * wmean(np.square(Yd - m).sum(axis=1))
+    if loss == "huber":
+        a = np.abs(Yd - m)
+        d = huber_delta
+        return wmean(np.where(a <= d, 0.5 * a * a, d * (a - 0.5 * d)).sum(axis=1))
+    tiny = np.finfo(np.float64).tiny
+    if loss == "poisson":
+        return float(np.sum(m) - np.sum(m * np.log(np.maximum(m, tiny))))
+    eps = np.finfo(np.float64).eps
+    p = np.clip(m, eps, 1.0 - eps)
+    if loss == "log_loss":
+        return float(-np.sum(m * np.log(p)))
+    return float(-np.sum(m * np.log(p) + (1.0 - m) * np.log(1.0 - p)))

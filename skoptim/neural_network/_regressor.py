@@ -9,10 +9,10 @@ import numpy as np
 from sklearn.base import RegressorMixin
 from sklearn.exceptions import UndefinedMetricWarning
 from sklearn.metrics import r2_score
-from sklearn.utils._available_if import available_if
 from sklearn.utils._param_validation import Interval, StrOptions
 
-from ._base import _DTYPES, BaseMLP, _stochastic_optimizer
+from ._base import BaseMLP
+from ._validation import _DTYPES, stochastic_only
 
 __all__ = ["MLPRegressor"]
 
@@ -106,7 +106,7 @@ feature_names_in_
     def _loss_name(self):
         return self.loss
 
-    def _encode_targets(self, y, *, reset, classes=None):
+    def _encode_targets(self, y, *, reset, classes=None, caller="fit"):
         if y is None:
             raise ValueError(
                 f"{type(self).__name__} requires y to be passed, but the target y "
@@ -127,9 +127,13 @@ feature_names_in_
         Y = y.reshape(-1, 1) if y.ndim == 1 else y
         return y, Y
 
-    @available_if(_stochastic_optimizer)
+    @stochastic_only
     def partial_fit(self, X, y, sample_weight=None):
         """One epoch over (X, y), continuing from the current state.
+
+        :class:`~skoptim.regularizers.EarlyStopping` has no effect here (one
+        epoch per call, no held-out split, no stop); each such call warns
+        (``UserWarning``). Use ``fit`` for early stopping.
 
         The first call initialises the network (as ``fit`` does); later
         calls continue its weights, optimizer state and random stream, and

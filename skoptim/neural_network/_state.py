@@ -4,16 +4,20 @@
 state a warm-started fit or ``partial_fit`` may change and restores it when
 the call diverges, forgets a failed first fit, builds the copy a callback's
 ``fitted_estimator`` predicts with, and pickles the network as its flat
-buffer plus a layout of builtins.
+buffer plus a layout of builtins. :func:`carry_optimizer_state` decides
+what of the optimizer's state a warm start keeps when its settings changed.
 """
 
 from __future__ import annotations
 
 import copy
 
+import numpy as np
+
+from ..utils._warnings import warn_user
 from ._network import Network, writeable
 
-__all__ = ["FittedStateMixin"]
+__all__ = ["FittedStateMixin", "carry_optimizer_state"]
 
 
 class _InferenceHook:
@@ -129,3 +133,91 @@ class FittedStateMixin:
             for name in ("optimizer_state_", "regularizer_state_"):
                 writeable(self.__dict__.get(name))
             self._register_hooks(self.regularizers_)
+
+
+def _type_signature(obj):
+    """The types of a configuration object and of the ones nested in it
+    (SAM's base optimizer, a learning-rate schedule), by parameter name."""
+    if not hasattr(obj, "get_params") or isinstance(obj, type):
+        return None
+    return (
+        type(obj),
+        tuple(
+            (k, _type_signature(v))
+            for k, v in sorted(obj.get_params(deep=False).items())
+        ),
+    )
+
+
+def _merge_state(old, new, path, dropped):
+    """``new``'s layout filled with ``old``'s values where they fit.
+
+    A value is kept when both are dicts (merged key by key), arrays of the
+    same shape and dtype, or scalars of the same kind; anything of ``old``
+    that is not kept is named in ``dropped``.
+    """
+    if isinstance(new, dict) and isinstance(old, dict):
+        out = {}
+        for key, value in new.items():
+            if key in old:
+                out[key] = _merge_state(old[key], value, f"{path}{key}.", dropped)
+            else:
+                out[key] = value
+        dropped.extend(f"{path}{key}" for key in old if key not in new)
+        return out
+    if isinstance(new, np.ndarray) or isinstance(old, np.ndarray):
+        if (
+            isinstance(new, np.ndarray)
+            and isinstance(old, np.ndarray)
+            and old.shape == new.shape
+            and old.dtype == new.dtype
+        ):
+            return old
+        dropped.append(path.rstrip("."))
+        return new
+    if isinstance(old, bool | int | float | np.number) and isinstance(
+        new, bool | int | float | np.number
+    ):
+        return old
+    if type(old) is type(new):
+        return old
+    dropped.append(path.rstrip("."))
+    return new
+
+
+def carry_optimizer_state(old_opt, old_state, new_opt, params):
+    """The state to continue with when the optimizer's settings changed.
+
+    Changing a hyperparameter of the same optimizer (learning rate, betas,
+    momentum...) keeps its state: moments, step count, schedule state, as
+    ``torch.optim`` and skorch do when a parameter group's ``lr`` is set.
+    A different optimizer type, or a different type nested in it (SAM's base
+    optimizer, a learning-rate schedule in place of a float or another
+    schedule), starts from a fresh state; so does any piece of state whose
+    shape or dtype changed. Whatever state is dropped is named in a
+    ``UserWarning``.
+    """
+    fresh = new_opt.init(params)
+    if old_state is None:
+        return fresh
+    progressed = bool(old_state.get("t", 0) or old_state.get("epoch", 0))
+    if _type_signature(old_opt) != _type_signature(new_opt):
+        if progressed:
+            warn_user(
+                f"The optimizer changed from {old_opt!r} to {new_opt!r} (a "
+                "different type): its state (moments, step count t="
+                f"{old_state.get('t', 0)}, schedule) starts afresh.",
+                UserWarning,
+            )
+        return fresh
+    dropped = []
+    state = _merge_state(old_state, fresh, "", dropped)
+    if dropped and progressed:
+        warn_user(
+            f"The optimizer's settings changed ({old_opt!r} to {new_opt!r}); "
+            f"the state that no longer fits is dropped and starts afresh: "
+            f"{', '.join(sorted(dropped))}. The rest (step count t="
+            f"{state.get('t', 0)}) is kept.",
+            UserWarning,
+        )
+    return state

@@ -11,9 +11,9 @@ epoch. The estimator's validation, initialisation and predict live in
 
 from __future__ import annotations
 
+import inspect
 import math
 import sys
-import warnings
 from time import perf_counter
 
 import numpy as np
@@ -22,9 +22,14 @@ from sklearn.exceptions import ConvergenceWarning
 
 from ..exceptions import DivergenceError
 from ..utils._training_log import TrainingLog
+from ..utils._warnings import warn_user
 from ._losses import (
     BOUNDED_PATIENCE,
+    EXPLODED_PARAMETER,
+    FAR_WORSE_THAN_CONSTANT_FACTOR,
+    WORSE_THAN_CONSTANT_FACTOR,
     batch_loss_and_delta,
+    constant_loss,
     explosion_threshold,
     loss_limits,
 )
@@ -39,10 +44,9 @@ class TrainingLoopMixin:
         if self.batch_size == "auto":
             return min(200, n)
         if self.batch_size > n:
-            warnings.warn(
+            warn_user(
                 f"Got batch_size={self.batch_size} > n_samples={n}; using {n}.",
                 UserWarning,
-                stacklevel=3,
             )
         return max(1, min(int(self.batch_size), n))
 
@@ -69,6 +73,10 @@ class TrainingLoopMixin:
             for r in hooks["on_fit_end"]:
                 r.on_fit_end(ctx)
             if not incremental:
+                # the final parameters (EarlyStopping may have restored
+                # its best ones): no "converged" while worse than a constant
+                if self._check_against_constant(ctx, self.stop_reason_):
+                    self.stop_reason_ = "worse_than_constant"
                 self._warn_if_constant_output(ctx)
         finally:
             for r in self.regularizers_:
@@ -133,14 +141,13 @@ class TrainingLoopMixin:
         out = ctx.network.predict(X)
         if np.ptp(out, axis=0).any():
             return
-        warnings.warn(
+        warn_user(
             "The fitted network gives the same output for every training "
             "sample: every unit of a hidden layer is inactive (dead ReLUs, "
             "usually after too large a step), and no gradient can revive "
-            "them. Use a smaller learning rate, scale the inputs "
-            "(StandardScaler), or another activation.",
+            f"them. {_has_rate_advice(self)}Scale the inputs "
+            "(StandardScaler), or use another activation.",
             ConvergenceWarning,
-            stacklevel=4,
         )
 
     def _objective(self, ctx, Xb, Yb, swb, bw=None):
@@ -162,17 +169,70 @@ class TrainingLoopMixin:
                 loss += r.penalty(net, bw, ctx)
         return loss
 
-    def _diverged(self, loss, where, why="became", epoch=None):
-        lr = self.optimizer_.current_learning_rate(self.optimizer_state_)
-        lr = float("nan") if lr is None else lr
+    def _diverged(self, what, epoch=None):
+        """Raise :class:`DivergenceError`: ``what`` happened (a clause
+        without the epoch), with advice that fits the optimizer."""
         epoch = self.n_iter_ + 1 if epoch is None else epoch
+        unit = "iteration" if self.optimizer_.full_batch else "epoch"
         raise DivergenceError(
-            f"Training diverged: the loss {why} {loss:.6g} {where} (epoch "
-            f"{epoch}) with {type(self.optimizer_).__name__} at "
-            f"learning_rate={lr:g}. Use a smaller learning rate (e.g. "
-            f"optimizer=...(learning_rate={lr / 10:g})), scale the inputs "
-            "(StandardScaler), or add a schedule."
+            f"Training diverged: {what} ({unit} {int(epoch)}) with "
+            f"{_divergence_advice(self.optimizer_, self.optimizer_state_)}"
         )
+
+    def _check_against_constant(self, ctx, reason):
+        """After a fit: is its training loss worse than a constant's?
+
+        Compares the last epoch's loss (iteration's, for L-BFGS) with the
+        loss of the constant prediction fitted to the training targets (the
+        class prior, the targets' mean; :func:`constant_loss`), both
+        measured above the lowest reachable loss. Only if it is above, the
+        fitted network's own loss on the training data (predict mode: no
+        dropout, noise, mixup or penalty; one forward pass) is measured and
+        judged instead. Far worse (:data:`FAR_WORSE_THAN_CONSTANT_FACTOR`)
+        with exploded parameters raises :class:`DivergenceError` whatever
+        ended the fit; worse (:data:`WORSE_THAN_CONSTANT_FACTOR`) after a
+        fit that ended as converged (``reason`` ``"tol"``, ``"converged"``
+        or a regularizer's stop) warns and returns True. The other endings
+        (``"max_iter"``...) already warn that the fit did not converge.
+        """
+        net = ctx.network
+        sw = ctx.sample_weight
+        floor = loss_limits(net.loss, ctx.Y, sw, net.dtype, net.huber_delta)[0]
+        ref = constant_loss(net.loss, ctx.Y, sw, net.huber_delta)
+        ref_excess = ref - floor
+        limit = WORSE_THAN_CONSTANT_FACTOR * ref_excess
+        if not (ref_excess > 0 and float(self.loss_) - floor > limit):
+            return False
+        loss = _clean_loss(net, ctx.X, ctx.Y, sw)
+        if not loss - floor > limit:
+            return False
+        largest = float(np.max(np.abs(net.params), initial=0.0))
+        constant = "log" in net.loss and "the class prior" or "the targets' mean"
+        if (
+            loss - floor > FAR_WORSE_THAN_CONSTANT_FACTOR * ref_excess
+            and largest > EXPLODED_PARAMETER
+        ):
+            self._diverged(
+                f"the fitted network's loss on the training data is "
+                f"{loss:.6g}, far worse than "
+                f"predicting a constant ({constant}: {ref:.6g}), and "
+                f"parameters as large as {largest:.3g}",
+                epoch=self.n_iter_,
+            )
+        if reason not in ("tol", "converged") and not reason.startswith("regularizer"):
+            return False
+        advice = "lower tol or raise n_iter_no_change, " if reason == "tol" else ""
+        warn_user(
+            f"The fitted model is worse than predicting a constant: its "
+            f"loss on the training data {loss:.6g} (after epoch "
+            f"{int(self.n_iter_)}) is above "
+            f"{ref:.6g}, the loss of predicting {constant} for every sample; "
+            f"training ended as {reason!r} but stop_reason_ is "
+            f"'worse_than_constant'. {_has_rate_advice(self)}Scale the "
+            f"inputs (StandardScaler), {advice}or train longer.",
+            ConvergenceWarning,
+        )
+        return True
 
     def _run_stochastic(self, ctx, *, incremental):
         net, opt, state = ctx.network, self.optimizer_, self.optimizer_state_
@@ -233,7 +293,9 @@ class TrainingLoopMixin:
 
                 loss = closure()
                 if not math.isfinite(loss):
-                    self._diverged(loss, f"at samples {start}:{stop}")
+                    self._diverged(
+                        f"the loss became {loss:.6g} at samples {start}:{stop}"
+                    )
                 if threshold is None:
                     threshold = explosion_threshold(limits, loss)
                 opt.step(params, grad, state, closure)
@@ -242,20 +304,26 @@ class TrainingLoopMixin:
             self.n_iter_ += 1
             self.t_ += n
             epoch_loss = acc / weight_seen if weight_seen > 0 else 0.0
-            if not math.isfinite(epoch_loss) or not np.isfinite(params).all():
+            if not math.isfinite(epoch_loss):
                 self._diverged(
-                    epoch_loss, "at the end of the epoch", epoch=self.n_iter_
+                    f"the loss became {epoch_loss:.6g} over the epoch",
+                    epoch=self.n_iter_,
+                )
+            if not np.isfinite(params).all():
+                self._diverged(
+                    "the parameters became non-finite at the end of the epoch "
+                    f"(loss {epoch_loss:.6g})",
+                    epoch=self.n_iter_,
                 )
             if threshold is not None and epoch_loss > threshold:
                 above += 1
             else:
                 above = 0
             if above >= patience:
+                streak = f" for {above} epochs in a row" if above > 1 else ""
                 self._diverged(
-                    epoch_loss,
-                    f"over the epoch, above the divergence threshold "
-                    f"{threshold:.6g} for {above} epoch(s) in a row,",
-                    why="rose to",
+                    f"the loss rose to {epoch_loss:.6g} over the epoch, above "
+                    f"the divergence threshold {threshold:.6g}{streak}",
                     epoch=self.n_iter_,
                 )
             self._end_epoch(ctx, epoch_loss, lr, t0, task)
@@ -276,16 +344,14 @@ class TrainingLoopMixin:
                     )
                     sys.stdout.flush()
                 break
-        else:
-            if not incremental:
-                warnings.warn(
-                    f"Stochastic optimizer: maximum iterations ({self.max_iter}) "
-                    "reached and the optimization hasn't converged yet; "
-                    "stop_reason_='max_iter'. Increase max_iter, or raise the "
-                    "learning rate.",
-                    ConvergenceWarning,
-                    stacklevel=5,
-                )
+        if reason == "max_iter" and not incremental:
+            warn_user(
+                f"Stochastic optimizer: maximum iterations ({self.max_iter}) "
+                "reached and the optimization hasn't converged yet; "
+                "stop_reason_='max_iter'. Increase max_iter, or raise the "
+                "learning rate.",
+                ConvergenceWarning,
+            )
         self.stop_reason_ = reason
 
     def _end_epoch(self, ctx, epoch_loss, lr, t0, task):
@@ -348,8 +414,8 @@ class TrainingLoopMixin:
             # an overflow in the forward pass (typically float32): the
             # network's outputs on the validation set are not finite
             self._diverged(
-                ctx.val_loss,
-                "on the validation set (non-finite network outputs)",
+                f"the validation loss became {ctx.val_loss:.6g} (non-finite "
+                "network outputs on the validation set)",
                 epoch=self.n_iter_,
             )
         ctx.val_score = float(self._score_output(out, yv, swv))
@@ -368,7 +434,9 @@ class TrainingLoopMixin:
         def closure():
             loss = self._objective(ctx, X, Y, sw)
             if not math.isfinite(loss):
-                self._diverged(loss, "in a line search evaluation")
+                self._diverged(
+                    f"the loss became {loss:.6g} in a line search evaluation"
+                )
             return loss
 
         callbacks = self.__dict__.get("_callback_fit_ctx")
@@ -402,7 +470,10 @@ class TrainingLoopMixin:
             # the line search failed): an empty task
             clock["task"].call_on_fit_task_end(estimator=self)
         if not np.isfinite(net.params).all():
-            self._diverged(float("nan"), "after L-BFGS", epoch=self.n_iter_)
+            self._diverged(
+                f"the parameters became non-finite after iteration {self.n_iter_}",
+                epoch=self.n_iter_,
+            )
         self.stop_reason_ = self._full_batch_stop_reason(ctx, res)
 
     def _full_batch_stop_reason(self, ctx, res):
@@ -433,12 +504,87 @@ class TrainingLoopMixin:
                 "optimizer's tol, or use a stochastic optimizer such as Adam."
             )
             head = f"{name} stopped before converging"
-        warnings.warn(
+        warn_user(
             f"{head} ({message}); stop_reason_={reason!r}. {advice}",
             ConvergenceWarning,
-            stacklevel=5,
         )
         return reason
+
+
+def _clean_loss(net, X, Y, sw, chunk=4096):
+    """The network's mean loss on (X, Y) in predict mode, in row chunks."""
+    total, weight = 0.0, 0.0
+    for start in range(0, X.shape[0], chunk):
+        out = net.predict(X[start : start + chunk])
+        Yc = Y[start : start + chunk]
+        swc = None if sw is None else sw[start : start + chunk]
+        w = float(out.shape[0] if swc is None else swc.sum())
+        if not w > 0:
+            continue
+        loss = batch_loss_and_delta(
+            net.loss, out, Yc, swc, np.empty_like(out), np.empty_like(out),
+            net.huber_delta,
+        )
+        total += loss * w
+        weight += w
+    return total / weight if weight > 0 else 0.0
+
+
+def _has_rate_advice(est):
+    """"Use a smaller learning rate. " for an optimizer that has one."""
+    lr = est.optimizer_.current_learning_rate(est.optimizer_state_)
+    if lr is None or not math.isfinite(lr):
+        return ""
+    return "Use a smaller learning rate. "
+
+
+def _rate_owner(opt):
+    """The optimizer whose ``learning_rate`` sets the step, and the
+    ``set_params`` path to it (SAM's is its base optimizer's)."""
+    if "learning_rate" in opt.get_params(deep=False):
+        return opt, "optimizer__"
+    base = getattr(opt, "_base", None)
+    if callable(base):
+        inner = base()
+        if "learning_rate" in inner.get_params(deep=False):
+            return inner, "optimizer__optimizer__"
+    return None, None
+
+
+def _divergence_advice(opt, state):
+    """The end of a divergence message: the optimizer, its rate, and what to
+    change, fitting the optimizer (an L-BFGS has no learning rate)."""
+    name = type(opt).__name__
+    lr = opt.current_learning_rate(state)
+    scale = "scale the inputs (StandardScaler)"
+    if lr is None or not math.isfinite(lr):
+        return (
+            f"{name}, which has no learning rate. Scale the inputs "
+            "(StandardScaler) and, "
+            "for regression, the targets (TransformedTargetRegressor); add "
+            "an L2 penalty (regularizers=[L2(1e-3)]); or use a stochastic "
+            "optimizer such as 'adam'."
+        )
+    owner, path = _rate_owner(opt)
+    default = None
+    if owner is not None:
+        param = inspect.signature(type(owner).__init__).parameters.get("learning_rate")
+        if param is not None and isinstance(param.default, int | float):
+            default = float(param.default)
+    if default is not None and lr > 10 * default:
+        # far above the usual range: a tenth would still diverge
+        suggestion = default
+    else:
+        suggestion = lr / 10
+    where = (
+        f"set_params({path}learning_rate={suggestion:g})"
+        if path is not None
+        else f"learning_rate={suggestion:g}"
+    )
+    return (
+        f"{name} at learning_rate={lr:g}. Use a smaller learning rate (e.g. "
+        f"{where}), {scale}, or add a schedule."
+    )
 
 
 def _first_step_learning_rate(opt, state):
@@ -459,93 +605,3 @@ def _metadata(ctx):
     """The callbacks' ``metadata`` of the fit's training data."""
     sw = ctx.sample_weight
     return None if sw is None else {"sample_weight": sw}
-
-
-def _type_signature(obj):
-    """The types of a configuration object and of the ones nested in it
-    (SAM's base optimizer, a learning-rate schedule), by parameter name."""
-    if not hasattr(obj, "get_params") or isinstance(obj, type):
-        return None
-    return (
-        type(obj),
-        tuple(
-            (k, _type_signature(v))
-            for k, v in sorted(obj.get_params(deep=False).items())
-        ),
-    )
-
-
-def _merge_state(old, new, path, dropped):
-    """``new``'s layout filled with ``old``'s values where they fit.
-
-    A value is kept when both are dicts (merged key by key), arrays of the
-    same shape and dtype, or scalars of the same kind; anything of ``old``
-    that is not kept is named in ``dropped``.
-    """
-    if isinstance(new, dict) and isinstance(old, dict):
-        out = {}
-        for key, value in new.items():
-            if key in old:
-                out[key] = _merge_state(old[key], value, f"{path}{key}.", dropped)
-            else:
-                out[key] = value
-        dropped.extend(f"{path}{key}" for key in old if key not in new)
-        return out
-    if isinstance(new, np.ndarray) or isinstance(old, np.ndarray):
-        if (
-            isinstance(new, np.ndarray)
-            and isinstance(old, np.ndarray)
-            and old.shape == new.shape
-            and old.dtype == new.dtype
-        ):
-            return old
-        dropped.append(path.rstrip("."))
-        return new
-    if isinstance(old, bool | int | float | np.number) and isinstance(
-        new, bool | int | float | np.number
-    ):
-        return old
-    if type(old) is type(new):
-        return old
-    dropped.append(path.rstrip("."))
-    return new
-
-
-def carry_optimizer_state(old_opt, old_state, new_opt, params):
-    """The state to continue with when the optimizer's settings changed.
-
-    Changing a hyperparameter of the same optimizer (learning rate, betas,
-    momentum...) keeps its state: moments, step count, schedule state, as
-    ``torch.optim`` and skorch do when a parameter group's ``lr`` is set.
-    A different optimizer type, or a different type nested in it (SAM's base
-    optimizer, a learning-rate schedule in place of a float or another
-    schedule), starts from a fresh state; so does any piece of state whose
-    shape or dtype changed. Whatever state is dropped is named in a
-    ``UserWarning``.
-    """
-    fresh = new_opt.init(params)
-    if old_state is None:
-        return fresh
-    progressed = bool(old_state.get("t", 0) or old_state.get("epoch", 0))
-    if _type_signature(old_opt) != _type_signature(new_opt):
-        if progressed:
-            warnings.warn(
-                f"The optimizer changed from {old_opt!r} to {new_opt!r} (a "
-                "different type): its state (moments, step count t="
-                f"{old_state.get('t', 0)}, schedule) starts afresh.",
-                UserWarning,
-                stacklevel=4,
-            )
-        return fresh
-    dropped = []
-    state = _merge_state(old_state, fresh, "", dropped)
-    if dropped and progressed:
-        warnings.warn(
-            f"The optimizer's settings changed ({old_opt!r} to {new_opt!r}); "
-            f"the state that no longer fits is dropped and starts afresh: "
-            f"{', '.join(sorted(dropped))}. The rest (step count t="
-            f"{state.get('t', 0)}) is kept.",
-            UserWarning,
-            stacklevel=4,
-        )
-    return state

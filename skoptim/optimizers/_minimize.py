@@ -141,10 +141,24 @@ def minimize(
         grad[...] = g
         loss = float(loss)
         if not (np.isfinite(loss) and np.isfinite(grad).all()):
+            lr = opt.current_learning_rate(state)
+            if n_eval[0] == 0:  # the first evaluation is at x0
+                raise FloatingPointError(
+                    f"The objective is not finite at x0 (loss={loss}); start "
+                    "from a point where fun(x0) is finite."
+                )
+            advice = (
+                "the step size is too large for this objective: try a smaller "
+                "learning_rate."
+                if lr is not None and np.isfinite(lr)
+                else f"{type(opt).__name__} has no learning rate: rescale the "
+                "objective or its variables, or start closer to a minimum (x0)."
+            )
+            steps = int(state["t"])
             raise FloatingPointError(
-                f"The objective became non-finite after {state['t']} steps of "
-                f"{type(opt).__name__} (loss={loss}); the step size is too large "
-                "for this objective: try a smaller learning_rate."
+                f"The objective became non-finite after {steps} "
+                f"step{'' if steps == 1 else 's'} of {type(opt).__name__} "
+                f"(loss={loss}); {advice}"
             )
         n_eval[0] += 1
         return loss

@@ -31,6 +31,7 @@ A class declares, as class attributes,
 
 from __future__ import annotations
 
+import difflib
 from collections import defaultdict
 from collections.abc import Callable
 from typing import Any
@@ -53,14 +54,30 @@ class InvalidNestedParameter(ValueError):
     """
 
     def __init__(
-        self, message: str, obj: Any = None, key: str = "", *, advised: bool = False
+        self,
+        message: str,
+        obj: Any = None,
+        key: str = "",
+        *,
+        advised: bool = False,
+        suggestion: str | None = None,
     ):
         # defaults: an exception re-raised from a joblib worker is rebuilt
         # from its message alone
+        self.base_message = message
+        self.suggestion = suggestion
+        if suggestion is not None:
+            message = f"{message} Did you mean {suggestion!r}?"
         super().__init__(message)
         self.obj = obj
         self.key = key
         self.advised = advised
+
+
+def _close_match(name: str, candidates, cutoff: float = 0.6) -> str | None:
+    """The candidate closest to a mistyped ``name``, if one is close."""
+    close = difflib.get_close_matches(name, list(candidates), n=1, cutoff=cutoff)
+    return close[0] if close else None
 
 
 def _is_param_object(value) -> bool:
@@ -131,13 +148,20 @@ class NestedParamsMixin:
         # names users bring from elsewhere (scikit-learn's MLP, torch); the
         # constructor itself stays a plain store of its arguments.
         hints = cls._param_hints
-        if kwargs and hints:
-            for key in kwargs.keys() & hints.keys():
-                if key not in cls._get_param_names():
-                    raise TypeError(
-                        f"{cls.__name__}() got an unexpected keyword argument "
-                        f"{key!r}. {hints[key]}"
-                    )
+        if kwargs:
+            names = cls._get_param_names()
+            for key in sorted(kwargs.keys() - set(names)):
+                if key in hints:
+                    advice = hints[key]
+                else:  # a typo (max_iters): the closest name, if any
+                    close = _close_match(key, names)
+                    if close is None:
+                        continue  # Python's own error follows
+                    advice = f"Did you mean {close!r}?"
+                raise TypeError(
+                    f"{cls.__name__}() got an unexpected keyword argument "
+                    f"{key!r}. {advice}"
+                )
         return super().__new__(cls)
 
     # -- get_params -------------------------------------------------------------
@@ -190,18 +214,35 @@ class NestedParamsMixin:
         hint = self._param_hints.get(name)
         if hint:
             msg = f"{msg} {hint}"
-        return InvalidNestedParameter(msg, self, key, advised=bool(hint))
+            return InvalidNestedParameter(msg, self, key, advised=True)
+        close = _close_match(name, valid)
+        suggestion = None if close is None else close + key[len(name) :]
+        return InvalidNestedParameter(
+            msg, self, key, advised=close is not None, suggestion=suggestion
+        )
 
     def _nested_invalid(
-        self, name: str, exc: InvalidNestedParameter, key: str, *, family=True
+        self,
+        name: str,
+        exc: InvalidNestedParameter,
+        key: str,
+        *,
+        family=True,
+        element: str = "",
     ):
         """Re-raise a nested object's invalid key from this object's view.
 
         With ``family``, advise one grid dict per family of classes (a grid
         that varies ``name`` over classes with different parameters).
+        ``element`` is the list element's name (``"l2__"``) for a list
+        parameter: a suggested correction is given as a full name.
         """
         full = f"{name}__{key}"
-        msg = f"Invalid parameter {full!r} for {type(self).__name__}: {exc}"
+        suggestion = None
+        if getattr(exc, "suggestion", None) is not None:
+            suggestion = f"{name}__{element}{exc.suggestion}"
+        inner = getattr(exc, "base_message", str(exc))
+        msg = f"Invalid parameter {full!r} for {type(self).__name__}: {inner}"
         if family and not exc.advised:
             msg += (
                 f" If a grid search varies {name!r} over classes with different "
@@ -210,7 +251,9 @@ class NestedParamsMixin:
                 f"{{{name!r}: [<objects that have {exc.key!r}>], '{name}__"
                 f"{exc.key}': [...]}}, {{{name!r}: [{type(exc.obj).__name__}()]}}]."
             )
-        return InvalidNestedParameter(msg, self, full, advised=True)
+        return InvalidNestedParameter(
+            msg, self, full, advised=True, suggestion=suggestion
+        )
 
     def set_params(self, **params):
         """Set the parameters, including nested ``<name>__<param>`` ones.
@@ -276,6 +319,24 @@ class NestedParamsMixin:
                 raise self._nested_invalid(name, exc, exc.key) from None
         return self
 
+    def _empty_list(self, name: str, key: str, current) -> InvalidNestedParameter:
+        """The error for a nested name into an empty (or None) list."""
+        key_name = key.partition("__")[0]
+        try:
+            self._list_params[name](key_name)
+            element = repr(key_name)  # an alias: show how to add it
+        except (TypeError, ValueError):
+            element = "..."
+        return InvalidNestedParameter(
+            f"Invalid parameter {name + '__' + key!r} for {type(self).__name__}: "
+            f"{name}={current!r} holds no {name.rstrip('s')} to set it on. Add "
+            f"one first, in the same call or before, e.g. set_params({name}="
+            f"[{element}], {name}__{key}=...).",
+            self,
+            f"{name}__{key}",
+            advised=True,
+        )
+
     def _set_list_params(self, name: str, sub_params: dict) -> None:
         current = getattr(self, name)
         single = isinstance(current, str) or _is_param_object(current)
@@ -289,7 +350,11 @@ class NestedParamsMixin:
         grouped: dict[int, dict] = defaultdict(dict)
         for key, value in sub_params.items():
             key_name, _, rest = key.partition("__")
+            if not items:
+                raise self._empty_list(name, key, current)
             if key_name not in names:
+                labels = [n for n in names if not n.isdigit()]
+                close = _close_match(key_name, labels, cutoff=0.5)
                 raise InvalidNestedParameter(
                     f"Invalid parameter {name + '__' + key!r} for "
                     f"{type(self).__name__}: "
@@ -299,6 +364,9 @@ class NestedParamsMixin:
                     self,
                     f"{name}__{key}",
                     advised=True,
+                    suggestion=(
+                        None if close is None else f"{name}__{close}__{rest}"
+                    ),
                 )
             i = names[key_name]
             if rest:
@@ -311,7 +379,9 @@ class NestedParamsMixin:
             try:
                 obj.set_params(**sub)
             except InvalidNestedParameter as exc:
-                key = f"{_canonical_names(items)[i]}__{exc.key}"
-                raise self._nested_invalid(name, exc, key, family=False) from None
+                element = f"{_canonical_names(items)[i]}__"
+                raise self._nested_invalid(
+                    name, exc, element + exc.key, family=False, element=element
+                ) from None
             items[i] = obj
         setattr(self, name, items[0] if single and len(items) == 1 else items)

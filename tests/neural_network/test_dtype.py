@@ -103,7 +103,9 @@ def test_changing_dtype_between_calls(iris):
     assert est.params_.dtype == np.float64 and est.n_iter_ == 3
 
 
-@pytest.mark.parametrize("bad", ["float16", "double", np.float32, 32])
+# np.float32 (the numpy type) is accepted since the user trial: see
+# test_user_trial.py::test_numpy_dtypes_are_accepted_and_stored_verbatim
+@pytest.mark.parametrize("bad", ["float16", "double", "f4", np.float16, 32])
 def test_invalid_dtype(iris, bad):
     X, y = iris
     with pytest.raises(InvalidParameterError, match="'dtype' parameter"):
