@@ -9,7 +9,6 @@ A class that cannot be built with its defaults must be given an instance in
 
 from __future__ import annotations
 
-import importlib
 import inspect
 import pickle
 import warnings
@@ -22,39 +21,13 @@ from sklearn.linear_model import Ridge
 from sklearn.model_selection import cross_val_score
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-import skoptim
 from skoptim.optimizers import Optimizer, minimize
 from skoptim.regularizers import Regularizer
 from skoptim.schedules import Schedule
 from skoptim.utils._params import ParamsObject
+from tests._discovery import public_classes
 
-SUBPACKAGES = [
-    "neural_network",
-    "optimizers",
-    "schedules",
-    "regularizers",
-    "ensemble",
-    "model_selection",
-    "inspection",
-]
-
-
-def _public_classes():
-    seen = {}
-    for sub in SUBPACKAGES:
-        mod = importlib.import_module(f"skoptim.{sub}")
-        for name in getattr(mod, "__all__", []):
-            obj = getattr(mod, name)
-            if inspect.isclass(obj) and not inspect.isabstract(obj):
-                seen[obj.__name__] = obj
-    for name in skoptim.__all__:
-        obj = getattr(skoptim, name)
-        if inspect.isclass(obj):
-            seen[obj.__name__] = obj
-    return seen
-
-
-PUBLIC = _public_classes()
+PUBLIC = public_classes()
 
 #: Instances for classes whose constructor has required arguments.
 INSTANCES = {

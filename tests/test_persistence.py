@@ -11,7 +11,6 @@ training (``partial_fit``, ``warm_start``) exactly as the saved one would.
 from __future__ import annotations
 
 import copy
-import importlib
 import inspect
 import pickle
 import warnings
@@ -22,7 +21,6 @@ import pytest
 from sklearn.base import BaseEstimator, is_classifier
 from sklearn.datasets import load_iris, make_regression
 
-import skoptim
 from skoptim.neural_network import MLPClassifier, MLPRegressor
 from skoptim.optimizers import SAM, Adam, Optimizer
 from skoptim.regularizers import (
@@ -32,37 +30,11 @@ from skoptim.regularizers import (
     Regularizer,
 )
 from skoptim.utils._params import ParamsObject
+from tests._discovery import public_classes
 
 skops_io = pytest.importorskip("skops.io")
 
-SUBPACKAGES = [
-    "neural_network",
-    "optimizers",
-    "schedules",
-    "regularizers",
-    "ensemble",
-    "model_selection",
-    "inspection",
-]
-
-
-def _public_classes():
-    """Every class named in a subpackage's ``__all__`` (as tests/test_common.py)."""
-    seen = {}
-    for sub in SUBPACKAGES:
-        mod = importlib.import_module(f"skoptim.{sub}")
-        for name in getattr(mod, "__all__", []):
-            obj = getattr(mod, name)
-            if inspect.isclass(obj):
-                seen[obj.__name__] = obj
-    for name in skoptim.__all__:
-        obj = getattr(skoptim, name)
-        if inspect.isclass(obj):
-            seen[obj.__name__] = obj
-    return seen
-
-
-PUBLIC = _public_classes()
+PUBLIC = public_classes(abstract=True)
 PUBLIC_CLASSES = set(PUBLIC.values())
 ESTIMATORS = sorted(
     (
