@@ -505,3 +505,26 @@ def test_convergence_warnings_of_members_are_not_swallowed():
         BaggingClassifier(
             LogisticRegression(max_iter=1), n_estimators=2, random_state=0
         ).set_callbacks(Recording()).fit(X_CLF, Y_CLF)
+
+
+@pytest.mark.parametrize("n_jobs", [1, 2])
+def test_bagging_mlp_members_show_their_epochs_beneath(n_jobs):
+    from skoptim import MLPRegressor
+
+    callback = RecordingPropagated()
+    member = MLPRegressor((4,), max_iter=3, tol=0.0, random_state=0)
+    BaggingRegressor(
+        member, n_estimators=2, n_jobs=n_jobs, random_state=0
+    ).set_callbacks(callback).fit(X_REG, Y_REG)
+
+    _assert_begin_end_match(callback)
+    paths = callback.paths()
+    assert paths[0] == (("BaggingRegressor", "fit", 0),)
+    # each member task (merged with the MLP's fit task) has its 3 epochs beneath
+    for member_id in (0, 1):
+        epochs = [
+            p
+            for p in paths
+            if len(p) == 3 and p[1][2] == member_id and p[2][0] == "MLPRegressor"
+        ]
+        assert [p[2][2] for p in epochs] == [0, 1, 2]
