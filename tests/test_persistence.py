@@ -167,19 +167,8 @@ def _is_public_skoptim(type_name):
     return cls is not None and f"{cls.__module__}.{cls.__qualname__}" == type_name
 
 
-#: Ensembles that still keep a private object in their fitted state
-#: (``_loss``, a private loss class); skoptim/ensemble/_gradient_boosting.py.
-PRIVATE_STATE = {"GradientBoostingClassifier", "GradientBoostingRegressor"}
-
-
 @pytest.mark.parametrize("name", IDS)
-def test_skops_asks_to_trust_only_public_classes(name, request):
-    if name.split("-")[0] in PRIVATE_STATE:
-        request.applymarker(
-            pytest.mark.xfail(
-                strict=True, reason="gradient boosting stores a private _loss object"
-            )
-        )
+def test_skops_asks_to_trust_only_public_classes(name):
     untrusted = skops_io.get_untrusted_types(data=skops_io.dumps(_fitted(name)))
     # scikit-learn's own types (a tree's sklearn.tree._tree.Tree) are
     # scikit-learn's business; skoptim's must all be public classes

@@ -97,6 +97,14 @@ class _BaseGradientBoosting(CallbackSupportMixin, BaseEstimator, metaclass=ABCMe
     def _make_loss(self):
         """Return the private loss object."""
 
+    def __getstate__(self):
+        # the loss object is scratch of the fit (rebuilt by every fit); keeping
+        # it out of the saved state means skops.io asks to trust only public
+        # classes
+        state = super().__getstate__()
+        state.pop("_loss", None)
+        return state
+
     @abstractmethod
     def _default_init(self):
         """Return the unfitted constant init estimator for the loss."""

@@ -483,7 +483,10 @@ class BaseMLP(
         )
         try:
             self._run(ctx, incremental=incremental)
-        except DivergenceError:
+        except Exception:
+            # any failure (divergence, a regularizer's refusal at the start of
+            # training...) leaves the estimator as it was before this call: a
+            # first fit leaves it unfitted, a later call restores the snapshot
             if snapshot is None:
                 self._forget_fit()
             else:

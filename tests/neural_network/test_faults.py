@@ -485,3 +485,37 @@ def test_schedule_state_kept_on_a_setting_change_and_reset_on_a_new_type(iris):
     with pytest.warns(UserWarning, match="starts afresh"):
         est.partial_fit(X, y)
     assert est.optimizer_state_["t"] == 3
+
+
+def test_a_refused_first_fit_leaves_the_estimator_unfitted():
+    # BatchNormalization refuses a fit whose batches all have one row; the
+    # refusal comes from inside training and must not leave a half-fitted model
+    from sklearn.exceptions import NotFittedError
+    from sklearn.utils.validation import check_is_fitted
+
+    from skoptim.regularizers import BatchNormalization
+
+    X = np.arange(8.0).reshape(-1, 1)
+    est = MLPRegressor((3,), regularizers=[BatchNormalization()], batch_size=1)
+    with pytest.raises(ValueError):
+        est.fit(X, X.ravel())
+    with pytest.raises(NotFittedError):
+        check_is_fitted(est)
+    assert not hasattr(est, "coefs_") and not hasattr(est, "n_iter_")
+
+
+@pytest.mark.filterwarnings("ignore:EarlyStopping")
+def test_a_refused_warm_start_keeps_the_previous_fit():
+    from skoptim.regularizers import EarlyStopping
+
+    X = np.arange(8.0).reshape(-1, 1)
+    est = MLPRegressor((3,), max_iter=5, warm_start=True, random_state=0)
+    est.fit(X, X.ravel())
+    before = est.params_.copy(), est.n_iter_, list(est.loss_curve_)
+    # a 3-row fit with EarlyStopping(monitor="score") is refused: too small a
+    # validation set for R²
+    est.set_params(regularizers=[EarlyStopping(monitor="score")])
+    with pytest.raises(ValueError, match="too small"):
+        est.fit(X[:3], X[:3].ravel())
+    np.testing.assert_array_equal(est.params_, before[0])
+    assert est.n_iter_ == before[1] and est.loss_curve_ == before[2]
