@@ -12,7 +12,6 @@ and disagreement measures for classification.
 from __future__ import annotations
 
 import itertools
-import warnings
 from numbers import Integral, Real
 from typing import Literal
 
@@ -38,6 +37,8 @@ from sklearn.utils.validation import (
 from skoptim.ensemble import _callbacks
 from skoptim.ensemble._intervals import check_interval_args, jackknife_plus
 from skoptim.utils._callbacks import CallbackSupportMixin
+
+from ..utils._warnings import warn_user
 
 __all__ = ["BaggingRegressor"]
 
@@ -464,7 +465,7 @@ class BaggingRegressor(_BootstrapUncertaintyMixin, _SkBaggingRegressor):
                 counts[mask] += 1
         scored = counts > 0
         if scored.sum() < self._n_calibration_rows(n_samples):
-            warnings.warn(
+            warn_user(
                 "Some inputs do not have OOB scores. This probably means too few "
                 "estimators were used to compute any reliable oob estimates; "
                 "they are NaN in oob_prediction_ and left out of oob_score_.",

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import functools
 import itertools
-import warnings
 from typing import Literal
 
 import numpy as np
@@ -31,6 +30,8 @@ from sklearn.utils.validation import check_is_fitted
 from skoptim.ensemble import _callbacks
 from skoptim.ensemble._bagging import _BootstrapUncertaintyMixin
 from skoptim.ensemble._members import member_class_scores, present_classes
+
+from ..utils._warnings import warn_user
 
 __all__ = ["BaggingClassifier"]
 
@@ -439,7 +440,7 @@ decision_function`.
         mass = totals.sum(axis=1)
         scored = mass > 0
         if scored.sum() < self._n_calibration_rows(n_samples):
-            warnings.warn(
+            warn_user(
                 "Some inputs do not have OOB scores. This probably means too few "
                 "estimators were used to compute any reliable oob estimates; "
                 "they are NaN in oob_decision_function_ and left out of "

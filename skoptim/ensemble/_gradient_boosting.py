@@ -10,7 +10,6 @@ line-searched, shrunk step along it.
 from __future__ import annotations
 
 import time
-import warnings
 from abc import ABCMeta, abstractmethod
 from numbers import Integral, Real
 
@@ -37,6 +36,8 @@ from sklearn.utils.validation import (
 
 from skoptim.utils._callbacks import CallbackSupportMixin, has_callbacks, propagate_into
 from skoptim.utils._training_log import TrainingLog
+
+from ..utils._warnings import warn_user
 
 # --------------------------------------------------------------------------
 # Estimators
@@ -100,8 +101,8 @@ class _BaseGradientBoosting(CallbackSupportMixin, BaseEstimator, metaclass=ABCMe
     def __getstate__(self):
         # the loss object is scratch of the fit (rebuilt by every fit); keeping
         # it out of the saved state means skops.io asks to trust only public
-        # classes
-        state = super().__getstate__()
+        # classes. A copy: object.__getstate__ returns the live __dict__.
+        state = dict(super().__getstate__())
         state.pop("_loss", None)
         return state
 
@@ -184,7 +185,7 @@ class _BaseGradientBoosting(CallbackSupportMixin, BaseEstimator, metaclass=ABCMe
         self._validate_base()
         base_takes_weight = has_fit_parameter(self.estimator_, "sample_weight")
         if weighted and not base_takes_weight:
-            warnings.warn(
+            warn_user(
                 f"{type(self.estimator_).__name__}.fit does not accept "
                 "sample_weight: the weights are used in the loss, the init "
                 "estimator and the line search, but the base learners are fit "
@@ -304,7 +305,7 @@ class _BaseGradientBoosting(CallbackSupportMixin, BaseEstimator, metaclass=ABCMe
             for k, update in enumerate(updates):
                 raw[:, k] += update
             if i == 0 and not np.any(stage_steps):
-                warnings.warn(
+                warn_user(
                     f"The first stage of {type(self).__name__} made no progress: "
                     f"the fitted {type(self.estimator_).__name__} gives no descent "
                     "direction for the loss (its predictions of the negative "

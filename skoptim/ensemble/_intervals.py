@@ -6,12 +6,13 @@ residuals, and the check of ``predict_interval``'s arguments.
 
 from __future__ import annotations
 
-import warnings
 from numbers import Real
 
 import numpy as np
 from sklearn.utils._param_validation import InvalidParameterError
 from sklearn.utils.validation import check_is_fitted
+
+from ..utils._warnings import warn_user
 
 __all__ = ["check_interval_args", "jackknife_plus"]
 
@@ -63,7 +64,7 @@ def jackknife_plus(ensemble, preds, alpha):
     n_rows = ensemble._n_calibration_rows(ensemble._n_train)
     n_left_out = n_rows - int(scored.sum())
     if n_left_out > 0.05 * n_rows:
-        warnings.warn(
+        warn_user(
             f"{n_left_out} of {n_rows} training rows were in the bag of "
             "every member and are left out of the jackknife+ calibration. "
             "Use more estimators.",
@@ -73,7 +74,7 @@ def jackknife_plus(ensemble, preds, alpha):
     k_lo = int(np.floor(alpha * (n + 1)))
     k_hi = int(np.ceil((1 - alpha) * (n + 1)))
     if k_lo < 1 or k_hi > n:
-        warnings.warn(
+        warn_user(
             f"Only {n} out-of-bag-scored training rows: too few for "
             f"confidence={1 - alpha:g}, the interval is unbounded. Lower the "
             "confidence or train on more rows.",

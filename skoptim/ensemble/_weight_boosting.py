@@ -12,8 +12,6 @@ such bases, its issues #16649 and #16754).
 
 from __future__ import annotations
 
-import warnings
-
 import numpy as np
 from sklearn.base import is_classifier, is_regressor
 from sklearn.ensemble import AdaBoostClassifier as _SkAdaBoostClassifier
@@ -28,6 +26,8 @@ from skoptim.ensemble._weight_boosting_api import (
     _AdaBoostClassifierAPI,
     _AdaBoostRegressorAPI,
 )
+
+from ..utils._warnings import warn_user
 
 __all__ = ["AdaBoostClassifier", "AdaBoostRegressor"]
 
@@ -475,7 +475,7 @@ class AdaBoostRegressor(_AdaBoostRegressorAPI, _SkAdaBoostRegressor):
         else:
             result = self._boost_reweighting(iboost, X, y, sample_weight, random_state)
         if result[0] is None and iboost == 0:
-            warnings.warn(
+            warn_user(
                 "The first AdaBoost.R2 round has an average loss of at least 0.5 "
                 "(no better than chance), so boosting stopped and the ensemble is "
                 "that single regressor. Use a stronger base estimator or "

@@ -10,7 +10,6 @@ latter so that it can be checked on hand-written tables.
 from __future__ import annotations
 
 import numbers
-import warnings
 from typing import Any
 
 import numpy as np
@@ -20,6 +19,7 @@ from sklearn.utils import _safe_indexing, check_random_state, indexable
 from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.validation import _num_samples
 
+from ..utils._warnings import warn_user
 from ._bias_variance_results import (
     SquaredErrorDecomposition,
     ZeroOneDecomposition,
@@ -305,12 +305,11 @@ def bias_variance_from_predictions(
             "is a mean over test points, so at least one is needed."
         )
     if pred.shape[0] == 1:
-        warnings.warn(
+        warn_user(
             "predictions has a single round: the variance is 0 by construction "
             "and the loss is all bias. Give the predictions of several models "
             "(rounds) to estimate a variance.",
             UserWarning,
-            stacklevel=2,
         )
     y_true = None
     if y_test_true is not None:
@@ -356,13 +355,12 @@ def _resolve_n_draw(max_samples: Any, n_train: int, bootstrap: bool) -> int:
             f"({type(max_samples).__name__})."
         )
     if not bootstrap and n_draw == n_train:
-        warnings.warn(
+        warn_user(
             "bootstrap=False with max_samples covering the whole training set: "
             "every round trains on the same data, so the variance only reflects "
             "the estimator's own randomness. Use bootstrap=True or "
             "max_samples < 1.0 to vary the training set.",
             UserWarning,
-            stacklevel=3,
         )
     return n_draw
 

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import datetime
 import numbers
-import warnings
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from ..utils._warnings import warn_user
 from ._split import _check_int
 
 _GROUPS_WARNING = (
@@ -171,7 +171,7 @@ def _label_ends(cv: Any, X: Any, groups: Any, routed: Any, n: int) -> np.ndarray
             f"{given[0]} and {given[1]}."
         )
     if groups is not None:
-        warnings.warn(_GROUPS_WARNING.format(owner=owner), UserWarning, stacklevel=4)
+        warn_user(_GROUPS_WARNING.format(owner=owner), UserWarning)
         return _label_end_positions(owner, X, groups, "groups", n)
     if cv.label_end_times is not None:
         return _label_end_positions(owner, X, cv.label_end_times, "label_end_times", n)

@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import inspect
 import numbers
-import warnings
 from collections.abc import Iterator
 from typing import Any
 
@@ -36,6 +35,8 @@ import numpy as np
 import pandas as pd
 from sklearn.model_selection import BaseCrossValidator
 from sklearn.utils import indexable
+
+from ..utils._warnings import warn_user
 
 __all__ = [
     "BlockedKFold",
@@ -171,10 +172,9 @@ class _TimeSeriesCV(BaseCrossValidator):
             values.
         """
         if groups is not None and not self._reads_groups:
-            warnings.warn(
+            warn_user(
                 f"The groups parameter is ignored by {type(self).__name__}.",
                 UserWarning,
-                stacklevel=2,
             )
         X, y, groups = indexable(X, y, groups)
         n_samples = _n_samples(X)

@@ -28,7 +28,6 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
-from ..exceptions import DivergenceError
 from ..optimizers._aliases import resolve_optimizer
 from ..regularizers._aliases import get_regularizer
 from ..regularizers._aliases import resolve_regularizers as _as_list_of_regularizers
@@ -50,6 +49,7 @@ from ._validation import (
 )
 
 __all__ = ["BaseMLP"]
+
 
 class BaseMLP(
     CallbackSupportMixin,

@@ -8,8 +8,9 @@ what skoptim calls them; :func:`from_sklearn` converts a whole estimator.
 from __future__ import annotations
 
 import math
-import warnings
 from typing import Any
+
+from ..utils._warnings import warn_user
 
 __all__ = ["from_sklearn", "SKLEARN_PARAM_HINTS"]
 
@@ -40,10 +41,8 @@ SKLEARN_PARAM_HINTS: dict[str, str] = {
     "grid, optimizer__momentum.",
     "nesterovs_momentum": "nesterovs_momentum: use optimizer=SGD(learning_rate, "
     "momentum=0.9, nesterov=True); in a grid, optimizer__nesterov.",
-    "beta_1": "beta_1: use optimizer=Adam(beta_1=...); in a grid, "
-    "optimizer__beta_1.",
-    "beta_2": "beta_2: use optimizer=Adam(beta_2=...); in a grid, "
-    "optimizer__beta_2.",
+    "beta_1": "beta_1: use optimizer=Adam(beta_1=...); in a grid, optimizer__beta_1.",
+    "beta_2": "beta_2: use optimizer=Adam(beta_2=...); in a grid, optimizer__beta_2.",
     "epsilon": "epsilon: use optimizer=Adam(epsilon=...); in a grid, "
     "optimizer__epsilon.",
     "power_t": "power_t: use optimizer=SGD(InverseScaling(learning_rate, "
@@ -117,14 +116,13 @@ def _optimizer(p: dict[str, Any]):
     if schedule == "constant":
         lr = lr0
     elif schedule == "invscaling":
-        warnings.warn(
+        warn_user(
             "learning_rate='invscaling' converts to InverseScaling(unit='step'), "
             "which counts updates; scikit-learn counts samples and updates the "
             "rate once per epoch, so from the second epoch on skoptim's rate is "
             "about batch_size ** power_t times larger. Choose the schedule "
             "yourself if the exact decay matters.",
             UserWarning,
-            stacklevel=3,
         )
         lr = InverseScaling(lr0, power_t=p["power_t"], unit="step")
     elif schedule == "adaptive":

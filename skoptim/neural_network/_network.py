@@ -425,9 +425,7 @@ class Network:
         step = min(max(n, 1), chunk_size)
         for start in range(0, n, step):
             stop = min(start + step, n)
-            out[start:stop] = self.forward(
-                X[start:stop], training=False, logits=logits
-            )
+            out[start:stop] = self.forward(X[start:stop], training=False, logits=logits)
         self._last_input = None
         return out
 

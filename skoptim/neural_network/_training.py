@@ -522,7 +522,12 @@ def _clean_loss(net, X, Y, sw, chunk=4096):
         if not w > 0:
             continue
         loss = batch_loss_and_delta(
-            net.loss, out, Yc, swc, np.empty_like(out), np.empty_like(out),
+            net.loss,
+            out,
+            Yc,
+            swc,
+            np.empty_like(out),
+            np.empty_like(out),
             net.huber_delta,
         )
         total += loss * w
@@ -531,7 +536,7 @@ def _clean_loss(net, X, Y, sw, chunk=4096):
 
 
 def _has_rate_advice(est):
-    """"Use a smaller learning rate. " for an optimizer that has one."""
+    """ "Use a smaller learning rate. " for an optimizer that has one."""
     lr = est.optimizer_.current_learning_rate(est.optimizer_state_)
     if lr is None or not math.isfinite(lr):
         return ""

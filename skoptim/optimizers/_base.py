@@ -140,9 +140,10 @@ class Optimizer(ParamsObject):
                     "Set the schedule's own parameters (learning_rate__<param>) "
                     "or pass a new schedule or Constant(...)."
                 )
-            params = {**params, "learning_rate": clone(current).set_params(
-                learning_rate=value
-            )}
+            params = {
+                **params,
+                "learning_rate": clone(current).set_params(learning_rate=value),
+            }
         return super().set_params(**params)
 
     # -- protocol -----------------------------------------------------------

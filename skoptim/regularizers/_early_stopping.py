@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import copy
 import math
-import warnings
 from numbers import Integral, Real
 
 import numpy as np
@@ -13,6 +12,7 @@ from sklearn.utils import _safe_indexing
 from sklearn.utils._param_validation import Interval, StrOptions
 
 from ..exceptions import DivergenceError
+from ..utils._warnings import warn_user
 from ._base import FitContext, Regularizer
 
 __all__ = ["EarlyStopping"]
@@ -340,14 +340,13 @@ class EarlyStopping(Regularizer):
             reuse = memory.get("split_n") == n and ctx.epoch > 0
             fresh_split = ctx.epoch > 0 and not reuse
             if ctx.epoch > 0 and not reuse:
-                warnings.warn(
+                warn_user(
                     f"{self!r} holds out a new validation split of a network "
                     f"already trained for {ctx.epoch} epochs (warm_start), which "
                     "may have trained on those rows: the validation loss is then "
                     "optimistic. Pass validation_data to fit to keep a held-out "
                     "set apart across fits.",
                     UserWarning,
-                    stacklevel=2,
                 )
             rng = None
             if self.shuffle:

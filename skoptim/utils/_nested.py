@@ -364,9 +364,7 @@ class NestedParamsMixin:
                     self,
                     f"{name}__{key}",
                     advised=True,
-                    suggestion=(
-                        None if close is None else f"{name}__{close}__{rest}"
-                    ),
+                    suggestion=(None if close is None else f"{name}__{close}__{rest}"),
                 )
             i = names[key_name]
             if rest:

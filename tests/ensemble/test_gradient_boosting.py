@@ -416,3 +416,17 @@ def test_binary_proba_keeps_the_tail_of_the_losing_class():
     np.testing.assert_allclose(
         np.log(proba[big, 0]), clf.predict_log_proba(X)[big, 0], rtol=1e-12
     )
+
+
+def test_saving_leaves_the_fitted_ensemble_untouched():
+    # __getstate__ leaves the fit's loss object out of the saved state; the
+    # live estimator must keep it (object.__getstate__ returns the live dict)
+    import pickle
+
+    X, y = make_classification(100, 5, n_informative=3, random_state=0)
+    clf = GradientBoostingClassifier(n_estimators=3, random_state=0).fit(X, y)
+    keys = set(clf.__dict__)
+    loaded = pickle.loads(pickle.dumps(clf))
+    assert set(clf.__dict__) == keys
+    assert "_loss" not in loaded.__dict__
+    np.testing.assert_array_equal(loaded.predict_proba(X), clf.predict_proba(X))
