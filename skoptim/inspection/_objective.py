@@ -6,11 +6,12 @@ import copy
 
 import numpy as np
 from sklearn.pipeline import Pipeline
-from sklearn.utils.validation import _check_sample_weight, check_is_fitted
+from sklearn.utils.validation import check_is_fitted
 
 from ..neural_network import MLPClassifier, MLPRegressor
 from ..neural_network._network import Network
 from ..regularizers._base import FitContext
+from ..utils._validation import check_sample_weight
 
 __all__ = ["MLPObjective", "resolve_mlp"]
 
@@ -95,12 +96,9 @@ def _check_weights(sample_weight, n_samples: int, caller: str) -> np.ndarray:
         raise ValueError(
             f"{caller}: sample_weight must have shape ({n_samples},); got {sw.shape}."
         )
-    sw = _check_sample_weight(sw, np.empty((n_samples, 0)), dtype=np.float64)
-    if (sw < 0).any():
-        i = int(np.flatnonzero(sw < 0)[0])
-        raise ValueError(
-            f"{caller}: sample_weight must be non-negative; got {sw[i]} at row {i}."
-        )
+    sw = check_sample_weight(
+        sw, np.empty((n_samples, 0)), dtype=np.float64, name=f"{caller}: sample_weight"
+    )
     return np.array(sw, dtype=np.float64, copy=True)
 
 

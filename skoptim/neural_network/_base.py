@@ -35,6 +35,7 @@ from ..regularizers._base import FitContext
 from ..utils._callbacks import CallbackSupportMixin
 from ..utils._nested import NestedParamsMixin
 from ..utils._params import same_config
+from ..utils._validation import check_sample_weight
 from ..utils._warnings import warn_user
 from ._from_sklearn import SKLEARN_PARAM_HINTS
 from ._losses import OUTPUT_ACTIVATION
@@ -43,7 +44,6 @@ from ._state import FittedStateMixin, _InferenceHook, carry_optimizer_state
 from ._training import TrainingLoopMixin
 from ._validation import (
     _DTYPES,
-    _checked_sample_weight,
     _float_dtype,
     _FloatDtype,
 )
@@ -343,7 +343,7 @@ class BaseMLP(
             )
         swv = rest[0] if rest else None
         if swv is not None:
-            swv = _checked_sample_weight(swv, Xv, dtype, "sample_weight_val")
+            swv = check_sample_weight(swv, Xv, dtype=dtype, name="sample_weight_val")
         return Xv, yv, np.ascontiguousarray(Yv, dtype=dtype), swv
 
     def _model_dtype(self, first, incremental):
@@ -410,9 +410,7 @@ class BaseMLP(
         dtype = X.dtype
         Y = np.ascontiguousarray(Y, dtype=dtype)
         if sample_weight is not None:
-            sample_weight = _checked_sample_weight(
-                sample_weight, X, dtype, "sample_weight"
-            )
+            sample_weight = check_sample_weight(sample_weight, X, dtype=dtype)
 
         validation = None
         if validation_data is not None:

@@ -8,25 +8,10 @@ from types import MethodType
 
 import numpy as np
 from sklearn.utils._param_validation import Options
-from sklearn.utils.validation import _check_sample_weight
 
 __all__ = ["stochastic_only"]
 
 _DTYPES = (np.float64, np.float32)
-
-
-def _checked_sample_weight(sample_weight, X, dtype, name):
-    """Validated weights: finite, non-negative, at least one positive."""
-    sw = _check_sample_weight(sample_weight, X, dtype=dtype)
-    if np.any(sw < 0):
-        raise ValueError(
-            f"{name} must be non-negative; got {int(np.sum(sw < 0))} negative "
-            "entries. A row of weight 0 counts as absent; negative weights are "
-            "not supported."
-        )
-    if not np.any(sw > 0):
-        raise ValueError(f"{name} must have at least one positive entry.")
-    return sw
 
 
 def _float_dtype(value):
