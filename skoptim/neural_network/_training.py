@@ -599,6 +599,8 @@ def _first_step_learning_rate(opt, state):
     so a schedule on the step clock is read one step ahead of
     ``current_learning_rate``'s clock.
     """
+    if "t" not in state:  # an optimizer written without a step count
+        return opt.current_learning_rate(state)
     state["t"] += 1
     try:
         return opt.current_learning_rate(state)
