@@ -39,7 +39,15 @@ INSTANCES = {
     "AdaBoostRegressor": lambda cls: cls(n_estimators=10),
     "GradientBoostingClassifier": lambda cls: cls(n_estimators=10),
     "GradientBoostingRegressor": lambda cls: cls(n_estimators=10),
+    "Augmentation": lambda cls: cls(_jitter),
+    "RandomShift": lambda cls: cls((2, 2)),
+    "RandomRotation": lambda cls: cls((2, 2)),
 }
+
+
+def _jitter(X, rng):
+    """A module-level (picklable) transform for Augmentation."""
+    return X + 0.01 * rng.standard_normal(X.shape)
 
 
 def _instance(cls):

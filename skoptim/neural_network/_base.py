@@ -617,5 +617,10 @@ class BaseMLP(
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
-        tags.input_tags.sparse = True
+        # sparse input works unless a regularizer refuses it (an Augmentation
+        # whose transform takes dense arrays only)
+        regs = self.regularizers
+        if not isinstance(regs, list | tuple):
+            regs = [regs]
+        tags.input_tags.sparse = all(getattr(r, "accept_sparse", True) for r in regs)
         return tags

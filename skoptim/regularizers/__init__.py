@@ -13,7 +13,9 @@ parameter penalty      :class:`L2`, :class:`L1`, :class:`ElasticNet`
 noise / masking        :class:`Dropout`, :class:`GaussianNoise`,
                        :class:`WeightNoise`
 targets                :class:`LabelSmoothing` (classifier only)
-batch augmentation     :class:`Mixup`
+batch augmentation     :class:`Augmentation` (with :class:`RandomShift`,
+                       :class:`RandomRotation` or a user's transform),
+                       :class:`Mixup`
 layer with state       :class:`BatchNormalization`
 loop control           :class:`EarlyStopping`
 =====================  ====================================================
@@ -26,7 +28,8 @@ not by the order of the list:
 1. ``EarlyStopping`` holds out its validation split (before anything else,
    so the validation data are never smoothed, mixed or noised);
 2. ``LabelSmoothing`` changes the training targets once per fit;
-3. per batch, ``Mixup`` mixes inputs and (smoothed) targets;
+3. per batch, ``Augmentation`` transforms rows and ``Mixup`` mixes inputs
+   and (smoothed) targets, in list order;
 4. per forward pass, ``WeightNoise`` perturbs the weights, input
    ``GaussianNoise``/``Dropout`` change the (mixed) inputs, and in each hidden
    layer ``BatchNormalization`` acts on the pre-activation, then the
@@ -42,6 +45,7 @@ list order, and backward passes in reverse order, which is the composition
 of the two maps.
 """
 
+from ._augmentation import Augmentation
 from ._base import FitContext, Regularizer
 from ._batch_norm import BatchNormalization
 from ._dropout import Dropout
@@ -50,6 +54,7 @@ from ._label_smoothing import LabelSmoothing
 from ._mixup import Mixup
 from ._noise import GaussianNoise, WeightNoise
 from ._penalty import L1, L2, ElasticNet
+from ._transforms import RandomRotation, RandomShift
 
 __all__ = [
     "Regularizer",
@@ -63,5 +68,8 @@ __all__ = [
     "LabelSmoothing",
     "BatchNormalization",
     "Mixup",
+    "Augmentation",
+    "RandomShift",
+    "RandomRotation",
     "EarlyStopping",
 ]

@@ -61,6 +61,12 @@ def get_regularizer(name: str) -> Regularizer:
         If ``name`` is not an alias (an ``InvalidParameterError``).
     """
     key = name.lower().replace("_", "")
+    if key == "augmentation":
+        raise InvalidParameterError(
+            "'augmentation' has no alias: Augmentation needs the transform to "
+            "apply, e.g. regularizers=[Augmentation(RandomShift((8, 8)))] with "
+            "Augmentation and RandomShift from skoptim.regularizers."
+        )
     if key not in REGULARIZER_ALIASES:
         raise InvalidParameterError(
             f"Unknown regularizer alias {name!r}. Use one of "

@@ -15,6 +15,7 @@ from skoptim import MLPClassifier, MLPRegressor
 from skoptim.optimizers import Adam
 from skoptim.regularizers import (
     L2,
+    Augmentation,
     BatchNormalization,
     Dropout,
     EarlyStopping,
@@ -37,6 +38,16 @@ ALL = [
 IDS = [cls.__name__ for cls in ALL]
 
 
+def _jitter(X, rng):
+    """A module-level (picklable) transform for Augmentation."""
+    return X + 0.01 * rng.standard_normal(X.shape)
+
+
+def _make(cls):
+    """A regularizer with its defaults (Augmentation needs its transform)."""
+    return cls(_jitter) if cls is Augmentation else cls()
+
+
 @pytest.fixture(scope="module")
 def iris():
     X, y = load_iris(return_X_y=True)
@@ -49,7 +60,7 @@ def test_discovery_finds_the_whole_family():
 
 @pytest.mark.parametrize("cls", ALL, ids=IDS)
 def test_parameter_object_contract(cls):
-    reg = cls()
+    reg = _make(cls)
     params = reg.get_params()
     assert set(params) == set(inspect.signature(cls).parameters)
     assert set(params) == set(cls._parameter_constraints)
@@ -68,7 +79,7 @@ def test_parameter_object_contract(cls):
 @pytest.mark.parametrize("cls", ALL, ids=IDS)
 def test_fitting_leaves_the_regularizer_unchanged(cls, iris):
     X, y = iris
-    reg = cls()
+    reg = _make(cls)
     before = pickle.dumps(reg)
     est_cls = MLPClassifier if reg.supports_classifier else MLPRegressor
     est = est_cls((6,), regularizers=[reg], max_iter=5, random_state=0).fit(X, y)
@@ -86,7 +97,7 @@ def test_fitting_leaves_the_regularizer_unchanged(cls, iris):
 @pytest.mark.parametrize("cls", ALL, ids=IDS)
 def test_each_regularizer_trains_the_regressor_too(cls, iris):
     X = iris[0]
-    reg = cls()
+    reg = _make(cls)
     est = MLPRegressor((6,), regularizers=[reg], max_iter=5, random_state=0)
     if not reg.supports_regressor:
         with pytest.raises(ValueError, match=f"{cls.__name__}.*MLPRegressor"):

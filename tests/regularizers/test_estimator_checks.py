@@ -8,6 +8,7 @@ from skoptim.optimizers import Adam
 from skoptim.regularizers import (
     L1,
     L2,
+    Augmentation,
     BatchNormalization,
     Dropout,
     EarlyStopping,
@@ -17,6 +18,30 @@ from skoptim.regularizers import (
     Mixup,
     WeightNoise,
 )
+
+
+class _Jitter:
+    """Dense-only augmentation: small Gaussian noise on each row."""
+
+    def __call__(self, X, rng):
+        return X + 0.01 * rng.standard_normal(X.shape)
+
+    def __repr__(self):  # a stable test id (no address)
+        return "_Jitter()"
+
+
+class _Scale:
+    """Sparse-aware augmentation: a random scale of each row (keeps zeros)."""
+
+    accept_sparse = True
+
+    def __call__(self, X, rng):
+        factors = 1.0 + 0.01 * rng.standard_normal((X.shape[0], 1))
+        return X.multiply(factors).tocsr() if hasattr(X, "multiply") else X * factors
+
+    def __repr__(self):
+        return "_Scale()"
+
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 
@@ -29,6 +54,8 @@ REGULARIZERS = [
     WeightNoise(0.01),
     BatchNormalization(),
     Mixup(0.2),
+    Augmentation(_Jitter()),
+    Augmentation(_Scale(), p=0.5),
     EarlyStopping(patience=5),
 ]
 
@@ -45,7 +72,14 @@ ESTIMATORS += [_small(MLPRegressor, r) for r in REGULARIZERS]
 # partners), batch statistics and a held-out split depend on the number of
 # rows, so these regularizers legitimately break that equivalence. (WeightNoise
 # draws per parameter, not per row, and passes.)
-_ROW_DEPENDENT = (Dropout, GaussianNoise, BatchNormalization, Mixup, EarlyStopping)
+_ROW_DEPENDENT = (
+    Dropout,
+    GaussianNoise,
+    BatchNormalization,
+    Mixup,
+    Augmentation,
+    EarlyStopping,
+)
 
 
 def _expected_failed_checks(estimator):

@@ -1,0 +1,331 @@
+r"""Label-preserving random transforms of flattened images, for :class:`Augmentation`.
+
+Each transform is a callable parameter object, ``transform(X, rng) -> X``:
+it takes a batch of flattened images (one row per image, the pixels in
+row-major order) and returns a new array of the same shape, leaving ``X``
+unchanged. Its hyperparameters are ``get_params``/``set_params`` parameters,
+so a grid search reaches them through the regularizer,
+``regularizers__augmentation__transform__max_shift``.
+"""
+
+from __future__ import annotations
+
+from numbers import Integral, Real
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.utils._param_validation import Interval
+
+from ..utils._params import ParamsObject
+
+__all__ = ["RandomShift", "RandomRotation"]
+
+
+def _as_generator(rng) -> np.random.Generator | np.random.RandomState:
+    """``rng`` as something with ``integers``/``uniform``: a Generator is used
+    as it is, a RandomState too; an int or None seeds a new Generator."""
+    if isinstance(rng, np.random.Generator | np.random.RandomState):
+        return rng
+    if rng is None or isinstance(rng, Integral):
+        return np.random.default_rng(rng)
+    raise TypeError(
+        f"rng must be a numpy.random.Generator, a RandomState, an int seed or "
+        f"None; got {type(rng).__name__}."
+    )
+
+
+def _integers(gen, low: int, high: int, size) -> np.ndarray:
+    """Uniform integers in [low, high] from a Generator or a RandomState."""
+    if isinstance(gen, np.random.Generator):
+        return gen.integers(low, high, size=size, endpoint=True)
+    return gen.randint(low, high + 1, size=size)
+
+
+class _ImageTransform(ParamsObject):
+    """Shared checks of the image transforms: shape, dtype and parameters."""
+
+    #: scipy.sparse batches are refused (see Augmentation).
+    accept_sparse = False
+
+    def check_n_features(self, n_features: int) -> None:
+        """Check the hyperparameters and that a row holds one image.
+
+        :class:`Augmentation` calls it at the start of every fit, so a wrong
+        ``image_shape`` is reported before training starts.
+
+        Raises
+        ------
+        ValueError
+            If a hyperparameter is invalid (scikit-learn's
+            ``InvalidParameterError``) or ``n_features`` is not the product
+            of ``image_shape``.
+        """
+        self._validate_params()
+        shape = tuple(int(s) for s in self.image_shape)
+        if len(shape) not in (2, 3) or min(shape) < 1:
+            raise ValueError(
+                f"image_shape must be (height, width) or (height, width, "
+                f"channels) of positive ints; got {self.image_shape!r}."
+            )
+        if n_features != int(np.prod(shape)):
+            raise ValueError(
+                f"{type(self).__name__}(image_shape={shape}) expects rows of "
+                f"{int(np.prod(shape))} pixels ({' x '.join(map(str, shape))}) "
+                f"but X has {n_features} features. Pass the shape of one image "
+                "(digits: (8, 8)); each row must be one flattened image."
+            )
+        self._check_extra(shape)
+
+    def _check_extra(self, shape) -> None:
+        """Checks of a subclass that depend on the image shape."""
+
+    def _images(self, X) -> tuple[np.ndarray, tuple]:
+        """``X`` checked and viewed as (n, height, width, channels)."""
+        if sp.issparse(X):
+            raise TypeError(
+                f"{type(self).__name__} takes a dense array of flattened "
+                "images; got a scipy.sparse matrix. Convert it with X.toarray()."
+            )
+        X = np.asarray(X)
+        if X.ndim != 2:
+            raise ValueError(
+                f"{type(self).__name__} takes a 2-D array (n_images, n_pixels); "
+                f"got an array of shape {X.shape}."
+            )
+        self.check_n_features(X.shape[1])
+        shape = tuple(int(s) for s in self.image_shape)
+        h, w = shape[:2]
+        c = shape[2] if len(shape) == 3 else 1
+        return X.reshape(X.shape[0], h, w, c), shape
+
+
+class RandomShift(_ImageTransform):
+    r"""Shift each image by a random whole number of pixels.
+
+    Every image in the batch is translated by its own offset
+    :math:`(\delta_y, \delta_x)`, each drawn uniformly from the integers
+    :math:`\{-s, \dots, s\}` (:math:`s` = ``max_shift``, so no shift is one
+    of the :math:`(2s+1)^2` equally likely outcomes):
+
+    .. math::
+
+        \tilde x[i, j] =
+        \begin{cases}
+        x[i - \delta_y,\, j - \delta_x] & \text{if that pixel is inside the image} \\
+        c & \text{otherwise,}
+        \end{cases}
+
+    with :math:`c` the background ``fill_value``: a positive
+    :math:`\delta_y` moves the content down, a positive :math:`\delta_x` to
+    the right, and the pixels shifted out are lost. A small shift is the
+    classic label-preserving augmentation for digits (Simard et al. 2003).
+
+    Parameters
+    ----------
+    image_shape : tuple of int
+        ``(height, width)`` or ``(height, width, channels)`` of one image;
+        each row of ``X`` is one image flattened in C (row-major) order, so
+        ``n_features == height * width * channels``. Digits: ``(8, 8)``.
+    max_shift : int, default=1
+        Largest shift :math:`s \ge 0` in pixels along each axis; it must be
+        smaller than the height and the width. ``0`` returns copies.
+    fill_value : float, default=0.0
+        The background value :math:`c` the uncovered pixels get, in the units
+        of ``X`` (0 for digits as loaded, or scaled by one global factor).
+        Scale images with one factor for all pixels (``X / 16``): a per-pixel
+        ``StandardScaler`` gives every pixel its own background and makes a
+        shifted image meaningless.
+
+    Raises
+    ------
+    ValueError
+        From a call (or at fit time, through :class:`Augmentation`) if
+        ``image_shape`` does not match the number of features, ``max_shift``
+        is negative or not smaller than the image, or a parameter has the
+        wrong type (scikit-learn's ``InvalidParameterError``).
+    TypeError
+        If ``X`` is a scipy.sparse matrix (convert it with ``X.toarray()``).
+
+    See Also
+    --------
+    Augmentation : applies a transform to the training batches.
+    RandomRotation : random rotations of the same images.
+
+    References
+    ----------
+    Simard, P. Y., Steinkraus, D. & Platt, J. C. (2003). Best practices for
+    convolutional neural networks applied to visual document analysis.
+    ICDAR, 958-963.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skoptim.regularizers import RandomShift
+    >>> X = np.arange(9.0).reshape(1, 9)        # one 3 x 3 image
+    >>> RandomShift((3, 3), max_shift=1)(X, rng=0).shape
+    (1, 9)
+    """
+
+    _parameter_constraints = {
+        "image_shape": [tuple, list],
+        "max_shift": [Interval(Integral, 0, None, closed="left")],
+        "fill_value": [Real],
+    }
+
+    def __init__(self, image_shape, max_shift=1, fill_value=0.0):
+        self.image_shape = image_shape
+        self.max_shift = max_shift
+        self.fill_value = fill_value
+
+    def _check_extra(self, shape) -> None:
+        if self.max_shift >= min(shape[:2]):
+            raise ValueError(
+                f"max_shift={self.max_shift} can move a {shape[0]} x {shape[1]} "
+                "image entirely out of view; use max_shift smaller than the "
+                f"height and the width (at most {min(shape[:2]) - 1})."
+            )
+
+    def __call__(self, X, rng=None) -> np.ndarray:
+        """Shifted copies of the images in ``X``.
+
+        Parameters
+        ----------
+        X : ndarray of shape (n_images, n_features)
+            Flattened images (not modified).
+        rng : numpy.random.Generator, RandomState, int or None, default=None
+            Source of the shifts; :class:`Augmentation` passes the fit's
+            generator.
+
+        Returns
+        -------
+        X_shifted : ndarray of shape (n_images, n_features), dtype of X
+        """
+        imgs, _ = self._images(X)
+        n = imgs.shape[0]
+        s = int(self.max_shift)
+        out = np.full_like(imgs, self.fill_value)
+        if n == 0:
+            return out.reshape(np.shape(X))
+        shifts = _integers(_as_generator(rng), -s, s, (n, 2))
+        # one slice assignment per distinct offset, not a loop over images
+        codes = (shifts[:, 0] + s) * (2 * s + 1) + (shifts[:, 1] + s)
+        for code in np.unique(codes):
+            rows = np.flatnonzero(codes == code)
+            dy, dx = (int(v) - s for v in divmod(int(code), 2 * s + 1))
+            dst_y, src_y = _window(dy, imgs.shape[1])
+            dst_x, src_x = _window(dx, imgs.shape[2])
+            out[rows, dst_y, dst_x] = imgs[rows, src_y, src_x]
+        return out.reshape(np.shape(X))
+
+
+def _window(delta: int, size: int) -> tuple[slice, slice]:
+    """Destination and source slices of a shift by ``delta`` along an axis."""
+    if delta >= 0:
+        return slice(delta, size), slice(0, size - delta)
+    return slice(0, size + delta), slice(-delta, size)
+
+
+class RandomRotation(_ImageTransform):
+    r"""Rotate each image by a random angle about its centre.
+
+    Every image is rotated by its own angle :math:`\theta` drawn uniformly
+    from :math:`[-\theta_{max}, \theta_{max}]` degrees, with
+    :func:`scipy.ndimage.rotate` (the output keeps the input's shape). A
+    pixel at offset :math:`(u, v)` from the centre comes from
+
+    .. math::
+
+        \begin{pmatrix} u' \\ v' \end{pmatrix} =
+        \begin{pmatrix} \cos\theta & -\sin\theta \\
+                        \sin\theta & \cos\theta \end{pmatrix}
+        \begin{pmatrix} u \\ v \end{pmatrix}
+
+    of the input, interpolated with a spline of degree ``order``; points
+    outside the input get ``fill_value``. A positive angle turns the image
+    counter-clockwise as shown by ``matplotlib.pyplot.imshow``. Small angles
+    (up to 10-15 degrees) keep digits recognisable.
+
+    Parameters
+    ----------
+    image_shape : tuple of int
+        ``(height, width)`` or ``(height, width, channels)`` of one image;
+        each row of ``X`` is one flattened image (C order).
+    max_degrees : float, default=10.0
+        Largest absolute angle :math:`\theta_{max}`, in degrees, in [0, 180].
+    fill_value : float, default=0.0
+        Value of the pixels that come from outside the image (background).
+    order : int, default=1
+        Spline order of the interpolation, 0 (nearest) to 5; 1 is bilinear.
+
+    Raises
+    ------
+    ValueError
+        From a call (or at fit time, through :class:`Augmentation`) if
+        ``image_shape`` does not match the number of features or a parameter
+        is out of range (scikit-learn's ``InvalidParameterError``).
+    TypeError
+        If ``X`` is a scipy.sparse matrix.
+
+    See Also
+    --------
+    Augmentation : applies a transform to the training batches.
+    RandomShift : random translations by whole pixels.
+
+    References
+    ----------
+    Simard, P. Y., Steinkraus, D. & Platt, J. C. (2003). Best practices for
+    convolutional neural networks applied to visual document analysis.
+    ICDAR, 958-963.
+    """
+
+    _parameter_constraints = {
+        "image_shape": [tuple, list],
+        "max_degrees": [Interval(Real, 0, 180, closed="both")],
+        "fill_value": [Real],
+        "order": [Interval(Integral, 0, 5, closed="both")],
+    }
+
+    def __init__(self, image_shape, max_degrees=10.0, fill_value=0.0, order=1):
+        self.image_shape = image_shape
+        self.max_degrees = max_degrees
+        self.fill_value = fill_value
+        self.order = order
+
+    def __call__(self, X, rng=None) -> np.ndarray:
+        """Rotated copies of the images in ``X``.
+
+        Parameters
+        ----------
+        X : ndarray of shape (n_images, n_features)
+            Flattened images (not modified).
+        rng : numpy.random.Generator, RandomState, int or None, default=None
+            Source of the angles.
+
+        Returns
+        -------
+        X_rotated : ndarray of shape (n_images, n_features), float dtype of X
+        """
+        from scipy import ndimage
+
+        imgs, _ = self._images(X)
+        dtype = imgs.dtype if imgs.dtype.kind == "f" else np.float64
+        out = np.empty(imgs.shape, dtype=dtype)
+        n = imgs.shape[0]
+        if n == 0:
+            return out.reshape(np.shape(X))
+        gen = _as_generator(rng)
+        m = float(self.max_degrees)
+        angles = gen.uniform(-m, m, size=n)
+        for k in range(n):
+            # axes (1, 0): counter-clockwise on screen (row 0 at the top)
+            ndimage.rotate(
+                imgs[k],
+                angles[k],
+                axes=(1, 0),
+                reshape=False,
+                order=int(self.order),
+                mode="constant",
+                cval=float(self.fill_value),
+                output=out[k],
+            )
+        return out.reshape(np.shape(X))
