@@ -10,6 +10,7 @@ so a grid search reaches them through the regularizer,
 
 from __future__ import annotations
 
+from functools import lru_cache
 from numbers import Integral, Real
 
 import numpy as np
@@ -39,6 +40,13 @@ def _integers(gen, low: int, high: int, size) -> np.ndarray:
     if isinstance(gen, np.random.Generator):
         return gen.integers(low, high, size=size, endpoint=True)
     return gen.randint(low, high + 1, size=size)
+
+
+@lru_cache(maxsize=256)
+def _checked(cls, key: tuple, n_features: int) -> None:
+    """``cls(**dict(key)).check_n_features(n_features)``, remembered when it
+    passes (an error is not cached, so it is raised again)."""
+    cls(**dict(key)).check_n_features(n_features)
 
 
 class _ImageTransform(ParamsObject):
@@ -92,7 +100,19 @@ class _ImageTransform(ParamsObject):
                 f"{type(self).__name__} takes a 2-D array (n_images, n_pixels); "
                 f"got an array of shape {X.shape}."
             )
-        self.check_n_features(X.shape[1])
+        params = self.get_params(deep=False)
+        try:
+            key = tuple(
+                (k, tuple(v) if isinstance(v, list) else v)
+                for k, v in sorted(params.items())
+            )
+            hash(key)
+        except TypeError:  # an unhashable (invalid) value: check it directly
+            self.check_n_features(X.shape[1])
+        else:
+            # once per setting and width, not per batch (the checks cost
+            # about as much as shifting a batch of 32 digits)
+            _checked(type(self), key, X.shape[1])
         shape = tuple(int(s) for s in self.image_shape)
         h, w = shape[:2]
         c = shape[2] if len(shape) == 3 else 1
@@ -203,34 +223,31 @@ class RandomShift(_ImageTransform):
         imgs, _ = self._images(X)
         n = imgs.shape[0]
         s = int(self.max_shift)
-        out = np.full_like(imgs, self.fill_value)
         if n == 0:
-            return out.reshape(np.shape(X))
+            return imgs.copy().reshape(np.shape(X))
         shifts = _integers(_as_generator(rng), -s, s, (n, 2))
-        # one slice assignment per distinct offset, not a loop over images
-        codes = (shifts[:, 0] + s) * (2 * s + 1) + (shifts[:, 1] + s)
-        for code in np.unique(codes):
-            rows = np.flatnonzero(codes == code)
-            dy, dx = (int(v) - s for v in divmod(int(code), 2 * s + 1))
-            dst_y, src_y = _window(dy, imgs.shape[1])
-            dst_x, src_x = _window(dx, imgs.shape[2])
-            out[rows, dst_y, dst_x] = imgs[rows, src_y, src_x]
+        h, w = imgs.shape[1:3]
+        # a gather from the images padded with the background: output pixel
+        # (y, x) of image i is padded pixel (y + s - dy_i, x + s - dx_i)
+        padded = np.full(
+            (n, h + 2 * s, w + 2 * s, imgs.shape[3]), self.fill_value, dtype=imgs.dtype
+        )
+        padded[:, s : s + h, s : s + w] = imgs
+        ys = np.arange(h) + (s - shifts[:, :1])
+        xs = np.arange(w) + (s - shifts[:, 1:])
+        out = padded[np.arange(n)[:, None, None], ys[:, :, None], xs[:, None, :]]
         return out.reshape(np.shape(X))
-
-
-def _window(delta: int, size: int) -> tuple[slice, slice]:
-    """Destination and source slices of a shift by ``delta`` along an axis."""
-    if delta >= 0:
-        return slice(delta, size), slice(0, size - delta)
-    return slice(0, size + delta), slice(-delta, size)
 
 
 class RandomRotation(_ImageTransform):
     r"""Rotate each image by a random angle about its centre.
 
     Every image is rotated by its own angle :math:`\theta` drawn uniformly
-    from :math:`[-\theta_{max}, \theta_{max}]` degrees, with
-    :func:`scipy.ndimage.rotate` (the output keeps the input's shape). A
+    from :math:`[-\theta_{max}, \theta_{max}]` degrees (the angles of a
+    batch of ``n`` images are ``rng.uniform(-max_degrees, max_degrees, n)``),
+    exactly as :func:`scipy.ndimage.rotate` with ``reshape=False`` would turn
+    each image (for ``order`` 0 and 1 the whole batch is sampled in one
+    :func:`scipy.ndimage.map_coordinates` call). A
     pixel at offset :math:`(u, v)` from the centre comes from
 
     .. math::
@@ -316,6 +333,19 @@ class RandomRotation(_ImageTransform):
         gen = _as_generator(rng)
         m = float(self.max_degrees)
         angles = gen.uniform(-m, m, size=n)
+        order, cval = int(self.order), float(self.fill_value)
+        if order <= 1:
+            # no spline prefilter below order 2, so one map_coordinates call
+            # samples the whole batch (integer batch and channel coordinates)
+            ndimage.map_coordinates(
+                imgs,
+                _rotation_coordinates(angles, imgs.shape),
+                output=out,
+                order=order,
+                mode="constant",
+                cval=cval,
+            )
+            return out.reshape(np.shape(X))
         for k in range(n):
             # axes (1, 0): counter-clockwise on screen (row 0 at the top)
             ndimage.rotate(
@@ -323,9 +353,27 @@ class RandomRotation(_ImageTransform):
                 angles[k],
                 axes=(1, 0),
                 reshape=False,
-                order=int(self.order),
+                order=order,
                 mode="constant",
-                cval=float(self.fill_value),
+                cval=cval,
                 output=out[k],
             )
         return out.reshape(np.shape(X))
+
+
+def _rotation_coordinates(angles: np.ndarray, shape: tuple) -> np.ndarray:
+    """Input coordinates (4, n, h, w, c) of every output pixel, the images
+    rotated about their centres by ``angles`` (degrees), as
+    :func:`scipy.ndimage.rotate` with ``axes=(1, 0), reshape=False``."""
+    n, h, w, c = shape
+    t = np.deg2rad(angles)[:, None, None, None]
+    cos, sin = np.cos(t), np.sin(t)
+    cy, cx = (h - 1) / 2.0, (w - 1) / 2.0
+    u = (np.arange(h) - cy)[None, :, None, None]
+    v = (np.arange(w) - cx)[None, None, :, None]
+    coords = np.empty((4, n, h, w, c))
+    coords[0] = np.arange(n)[:, None, None, None]
+    coords[1] = cy + cos * u + sin * v
+    coords[2] = cx - sin * u + cos * v
+    coords[3] = np.arange(c)[None, None, None, :]
+    return coords

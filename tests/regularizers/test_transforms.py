@@ -178,3 +178,22 @@ def test_transforms_are_parameter_objects(transform):
     key = "max_shift" if isinstance(transform, RandomShift) else "max_degrees"
     assert c.set_params(**{key: 1}).get_params()[key] == 1
     assert repr(transform).startswith(type(transform).__name__)
+
+
+@pytest.mark.parametrize("order", [0, 1, 3])
+@pytest.mark.parametrize("shape", [(8, 8), (5, 7), (4, 6, 3)])
+def test_random_rotation_equals_scipy_rotate_of_each_image(order, shape):
+    from scipy import ndimage
+
+    n = 12
+    X = np.random.default_rng(1).random((n, int(np.prod(shape))))
+    out = RandomRotation(shape, 170.0, fill_value=0.3, order=order)(X, 5)
+    # the documented draw: one angle per image, rng.uniform(-max, max, n)
+    angles = np.random.default_rng(5).uniform(-170.0, 170.0, n)
+    expected = [
+        ndimage.rotate(
+            img, a, axes=(1, 0), reshape=False, order=order, mode="constant", cval=0.3
+        )
+        for img, a in zip(X.reshape((n, *shape)), angles, strict=True)
+    ]
+    np.testing.assert_allclose(out, np.reshape(expected, (n, -1)), atol=1e-12)
