@@ -22,6 +22,10 @@ FIGURES = {
     "plot_adam_bias_correction.py": ["adam_bias_correction.png"],
     "plot_bagging_boosting.py": ["bagging_intervals.png", "boosting_stages.png"],
     "plot_bias_variance.py": ["bias_variance_trees.png", "bias_variance_mlp.png"],
+    "plot_data_augmentation.py": [
+        "data_augmentation.png",
+        "data_augmentation_samples.png",
+    ],
     "plot_optimizer_paths.py": ["optimizer_paths.png"],
     "plot_regularization.py": [
         "regularization_curves.png",
@@ -87,6 +91,21 @@ def _claims_bias_variance(ns):
     assert boot.variance_term[-1] < fresh.variance_term[-1]
 
 
+def _claims_data_augmentation(ns):
+    import numpy as np
+
+    gap, results, sizes = ns["gap"], ns["results"], ns["SIZES"]
+    none = gap["none"].mean(axis=1)
+    assert (np.diff(none) < 0).all()  # the gap closes with more data
+    # from 200 images on, augmentation with L2 narrows it
+    narrowed = none[1:] - gap["shift + L2"].mean(axis=1)[1:]
+    assert (narrowed > 0).all() and sizes[1] == 200
+    # the invariance: shifted test digits, far better with augmentation
+    shifted = {m: r[:, :, 2].mean(axis=1) for m, r in results.items()}
+    assert (shifted["shift"] > shifted["none"] + 0.25).all()
+    assert (shifted["none"] < 0.5).all()
+
+
 def _claims_optimizer_paths(ns):
     for res in ns["results"].values():
         assert res.path.shape[1] == 2
@@ -125,6 +144,7 @@ CLAIMS = {
     "plot_adam_bias_correction.py": _claims_adam,
     "plot_bagging_boosting.py": _claims_bagging,
     "plot_bias_variance.py": _claims_bias_variance,
+    "plot_data_augmentation.py": _claims_data_augmentation,
     "plot_optimizer_paths.py": _claims_optimizer_paths,
     "plot_regularization.py": _claims_regularization,
     "plot_sharpness_sam.py": _claims_sharpness,

@@ -32,9 +32,7 @@ def test_readme_python_blocks_run(capsys):
     search = ns["search"]
     # the quickstart's grid means what it says: the SGD candidates keep their
     # cosine schedule, whose peak rate is the grid's value
-    sgd = [
-        p for p in search.cv_results_["params"] if "mlpclassifier__optimizer" in p
-    ]
+    sgd = [p for p in search.cv_results_["params"] if "mlpclassifier__optimizer" in p]
     assert len(sgd) == 2 and len(search.cv_results_["params"]) == 4
     assert "mlpclassifier__optimizer__learning_rate" in search.best_params_
     assert str(search.best_score_)[:6] in out

@@ -47,7 +47,13 @@ class Recorder:
         self.events.append(("begin", context))
 
     def on_fit_task_end(
-        self, estimator, context, *, X=None, y=None, metadata=None,
+        self,
+        estimator,
+        context,
+        *,
+        X=None,
+        y=None,
+        metadata=None,
         fitted_estimator=None,
     ):
         self.events.append(("end", context, X, y, metadata))
@@ -163,8 +169,7 @@ def test_fitted_estimator_predicts_as_of_its_epoch(iris):
         np.testing.assert_array_equal(est.predict_proba(X), proba_then)
         # no copy of the training data in it
         assert not any(
-            isinstance(v, np.ndarray) and v.shape == X.shape
-            for v in vars(est).values()
+            isinstance(v, np.ndarray) and v.shape == X.shape for v in vars(est).values()
         )
     np.testing.assert_array_equal(rec.fitted[-1][1], clf.predict_proba(X))
     assert not np.allclose(rec.fitted[0][1], clf.predict_proba(X))

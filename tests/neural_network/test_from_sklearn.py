@@ -45,8 +45,12 @@ def test_shared_parameters_are_copied(cls):
 def test_adam():
     est = from_sklearn(
         SkMLPClassifier(
-            solver="adam", learning_rate_init=0.02, beta_1=0.8, beta_2=0.99,
-            epsilon=1e-7, alpha=0.3,
+            solver="adam",
+            learning_rate_init=0.02,
+            beta_1=0.8,
+            beta_2=0.99,
+            epsilon=1e-7,
+            alpha=0.3,
         )
     )
     opt = est.optimizer
@@ -62,7 +66,9 @@ def test_adam():
 def test_sgd_constant_momentum_and_nesterov(momentum, nesterov):
     est = from_sklearn(
         SkMLPClassifier(
-            solver="sgd", learning_rate_init=0.07, momentum=momentum,
+            solver="sgd",
+            learning_rate_init=0.07,
+            momentum=momentum,
             nesterovs_momentum=nesterov,
         )
     )
@@ -77,7 +83,9 @@ def test_sgd_invscaling_warns_and_keeps_the_power():
     with pytest.warns(UserWarning, match="batch_size \\*\\* power_t"):
         est = from_sklearn(
             SkMLPClassifier(
-                solver="sgd", learning_rate="invscaling", learning_rate_init=0.1,
+                solver="sgd",
+                learning_rate="invscaling",
+                learning_rate_init=0.1,
                 power_t=0.25,
             )
         )
@@ -89,8 +97,11 @@ def test_sgd_invscaling_warns_and_keeps_the_power():
 def test_sgd_adaptive_reduces_by_five_and_waits_for_all_reductions():
     est = from_sklearn(
         SkMLPClassifier(
-            solver="sgd", learning_rate="adaptive", learning_rate_init=1e-3,
-            n_iter_no_change=10, tol=1e-4,
+            solver="sgd",
+            learning_rate="adaptive",
+            learning_rate_init=1e-3,
+            n_iter_no_change=10,
+            tol=1e-4,
         )
     )
     lr = est.optimizer.learning_rate
@@ -104,8 +115,9 @@ def test_sgd_adaptive_reduces_by_five_and_waits_for_all_reductions():
 
 
 def test_lbfgs():
-    est = from_sklearn(SkMLPClassifier(solver="lbfgs", tol=1e-6, max_fun=123,
-                                       early_stopping=True))
+    est = from_sklearn(
+        SkMLPClassifier(solver="lbfgs", tol=1e-6, max_fun=123, early_stopping=True)
+    )
     assert type(est.optimizer) is LBFGS
     assert est.optimizer.tol == 1e-6 and est.optimizer.max_fun == 123
     # scikit-learn ignores early_stopping with lbfgs; so does the conversion
@@ -115,8 +127,14 @@ def test_lbfgs():
 @pytest.mark.parametrize("solver", ["adam", "sgd"])
 def test_early_stopping(solver):
     est = from_sklearn(
-        SkMLPClassifier(solver=solver, early_stopping=True, validation_fraction=0.2,
-                        n_iter_no_change=7, tol=1e-3, alpha=0.0)
+        SkMLPClassifier(
+            solver=solver,
+            early_stopping=True,
+            validation_fraction=0.2,
+            n_iter_no_change=7,
+            tol=1e-3,
+            alpha=0.0,
+        )
     )
     (es,) = est.regularizers
     assert type(es) is EarlyStopping
@@ -151,8 +169,12 @@ def test_every_solver_setting_converts_and_fits(solver, schedule, early_stopping
     X, y = load_digits(return_X_y=True)
     X = StandardScaler().fit_transform(X[:200])
     sk = SkMLPClassifier(
-        (8,), solver=solver, learning_rate=schedule, early_stopping=early_stopping,
-        max_iter=3, random_state=0,
+        (8,),
+        solver=solver,
+        learning_rate=schedule,
+        early_stopping=early_stopping,
+        max_iter=3,
+        random_state=0,
     )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")

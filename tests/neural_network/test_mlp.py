@@ -61,9 +61,11 @@ _SGD_REGRESSOR_DIVERGES = dict.fromkeys(
         MLPRegressor(optimizer=Adagrad()),
         MLPClassifier(optimizer="lbfgs"),
     ],
-    expected_failed_checks=lambda est: _SGD_REGRESSOR_DIVERGES
-    if isinstance(est, MLPRegressor) and isinstance(est.optimizer, SGD)
-    else {},
+    expected_failed_checks=lambda est: (
+        _SGD_REGRESSOR_DIVERGES
+        if isinstance(est, MLPRegressor) and isinstance(est.optimizer, SGD)
+        else {}
+    ),
 )
 def test_sklearn_estimator_checks_with_other_optimizers(estimator, check):
     check(estimator)
@@ -452,8 +454,10 @@ def test_partial_fit_keeps_state_with_nested_optimizer_config(iris):
 
     X, y = iris
     est = MLPClassifier(
-        (4,), optimizer=SGD(CosineAnnealing(0.1, t_max=5), momentum=0.9),
-        batch_size=50, random_state=0,
+        (4,),
+        optimizer=SGD(CosineAnnealing(0.1, t_max=5), momentum=0.9),
+        batch_size=50,
+        random_state=0,
     )
     for _ in range(3):
         est.partial_fit(X, y, classes=[0, 1, 2])

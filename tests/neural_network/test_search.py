@@ -186,9 +186,7 @@ def test_regularizer_aliases_all_work_like_their_objects(iris, value):
     X, y = iris
     objects = {"l2": L2(), "dropout": Dropout()}
     as_objects = (
-        objects[value]
-        if isinstance(value, str)
-        else [objects[v] for v in value]
+        objects[value] if isinstance(value, str) else [objects[v] for v in value]
     )
     a = MLPClassifier((5,), regularizers=value, max_iter=5, random_state=0).fit(X, y)
     b = MLPClassifier((5,), regularizers=as_objects, max_iter=5, random_state=0)

@@ -108,8 +108,7 @@ def test_tol_stop_message_follows_the_table(iris, capsys):
 def test_lbfgs_iterations_go_through_the_table(iris, capsys):
     X, y = iris
     reg = _fit(
-        MLPRegressor((8,), optimizer="lbfgs", max_iter=6, verbose=True,
-                     random_state=0),
+        MLPRegressor((8,), optimizer="lbfgs", max_iter=6, verbose=True, random_state=0),
         X,
         y,
     )
@@ -156,7 +155,11 @@ def test_step_decay_on_the_step_clock_is_read_at_the_epochs_first_step(iris):
     sched = StepDecay(learning_rate=0.1, step_size=4, gamma=0.5, unit="step")
     clf = _fit(
         MLPClassifier(
-            (8,), optimizer=SGD(sched), batch_size=50, max_iter=5, tol=0,
+            (8,),
+            optimizer=SGD(sched),
+            batch_size=50,
+            max_iter=5,
+            tol=0,
             random_state=0,
         ),
         X,
@@ -175,8 +178,9 @@ def test_history_lengths_and_values(iris):
     X, y = iris
     clf = _fit(MLPClassifier((8,), max_iter=6, random_state=0), X, y)
     assert len(clf.learning_rate_curve_) == len(clf.epoch_times_) == 6
-    assert all(isinstance(t, float) and t > 0 and math.isfinite(t)
-               for t in clf.epoch_times_)
+    assert all(
+        isinstance(t, float) and t > 0 and math.isfinite(t) for t in clf.epoch_times_
+    )
     # kept across warm-started fits and partial_fit, like loss_curve_
     clf.set_params(warm_start=True, max_iter=4, optimizer=Adam(0.01))
     _fit(clf, X, y)

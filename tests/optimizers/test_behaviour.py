@@ -270,8 +270,9 @@ def test_optimizer_without_learning_rate():
             assert lr is None
             params -= 0.5 * grad
 
-    res = minimize(lambda x: (0.5 * float(x @ x), x.copy()), np.array([4.0]),
-                   HalfStep(), n_iter=2)
+    res = minimize(
+        lambda x: (0.5 * float(x @ x), x.copy()), np.array([4.0]), HalfStep(), n_iter=2
+    )
     np.testing.assert_allclose(res.x, [1.0])
 
 

@@ -98,8 +98,9 @@ def test_schedule_base_rate_changes_the_steps_as_the_formula_says():
     opt = SGD(CosineAnnealing(0.05, t_max=4, unit="step")).set_params(
         learning_rate=0.01
     )
-    res = minimize(lambda x: (float(x @ x) / 2, x.copy()), np.array([1.0]), opt,
-                   n_iter=2)
+    res = minimize(
+        lambda x: (float(x @ x) / 2, x.copy()), np.array([1.0]), opt, n_iter=2
+    )
     eta1 = 0.01 * (1 + np.cos(np.pi / 4)) / 2
     np.testing.assert_allclose(res.x, [(1 - 0.01) * (1 - eta1)])
 
@@ -144,8 +145,12 @@ def test_sam_alias_base_optimizer_shows_and_takes_nested_names(alias):
 
 def test_sam_alias_and_object_take_the_same_steps():
     fun = lambda w: (0.5 * float(w @ w), w.copy())  # noqa: E731
-    a = minimize(fun, np.array([3.0, 4.0]), SAM("sgd").set_params(
-        optimizer__learning_rate=0.1, rho=0.5), n_iter=3)
+    a = minimize(
+        fun,
+        np.array([3.0, 4.0]),
+        SAM("sgd").set_params(optimizer__learning_rate=0.1, rho=0.5),
+        n_iter=3,
+    )
     b = minimize(fun, np.array([3.0, 4.0]), SAM(SGD(0.1), rho=0.5), n_iter=3)
     np.testing.assert_array_equal(a.x, b.x)
 
