@@ -42,6 +42,12 @@ def _integers(gen, low: int, high: int, size) -> np.ndarray:
     return gen.randint(low, high + 1, size=size)
 
 
+@lru_cache(maxsize=64)
+def _param_names(cls) -> tuple:
+    """``cls``'s parameter names (``get_params`` reads the signature each call)."""
+    return tuple(cls._get_param_names())
+
+
 @lru_cache(maxsize=256)
 def _checked(cls, key: tuple, n_features: int) -> None:
     """``cls(**dict(key)).check_n_features(n_features)``, remembered when it
@@ -100,11 +106,11 @@ class _ImageTransform(ParamsObject):
                 f"{type(self).__name__} takes a 2-D array (n_images, n_pixels); "
                 f"got an array of shape {X.shape}."
             )
-        params = self.get_params(deep=False)
         try:
             key = tuple(
                 (k, tuple(v) if isinstance(v, list) else v)
-                for k, v in sorted(params.items())
+                for k in _param_names(type(self))
+                for v in (getattr(self, k),)
             )
             hash(key)
         except TypeError:  # an unhashable (invalid) value: check it directly
@@ -226,17 +232,31 @@ class RandomShift(_ImageTransform):
         if n == 0:
             return imgs.copy().reshape(np.shape(X))
         shifts = _integers(_as_generator(rng), -s, s, (n, 2))
-        h, w = imgs.shape[1:3]
+        _, h, w, c = imgs.shape
         # a gather from the images padded with the background: output pixel
         # (y, x) of image i is padded pixel (y + s - dy_i, x + s - dx_i)
-        padded = np.full(
-            (n, h + 2 * s, w + 2 * s, imgs.shape[3]), self.fill_value, dtype=imgs.dtype
-        )
+        padded = np.full((n, h + 2 * s, w + 2 * s, c), self.fill_value, imgs.dtype)
         padded[:, s : s + h, s : s + w] = imgs
-        ys = np.arange(h) + (s - shifts[:, :1])
-        xs = np.arange(w) + (s - shifts[:, 1:])
-        out = padded[np.arange(n)[:, None, None], ys[:, :, None], xs[:, None, :]]
+        codes = (shifts[:, 0] + s) * (2 * s + 1) + (shifts[:, 1] + s)
+        table = _shift_table(h, w, c, s)  # flat source index per offset and pixel
+        index = table[codes] + (np.arange(n) * padded[0].size)[:, None]
+        out = padded.ravel().take(index)
         return out.reshape(np.shape(X))
+
+
+@lru_cache(maxsize=64)
+def _shift_table(h: int, w: int, c: int, s: int) -> np.ndarray:
+    """Flat indices into one padded image (h + 2s, w + 2s, c) of the source of
+    every output pixel, one row per offset code (dy + s) * (2s + 1) + dx + s."""
+    pw = w + 2 * s
+    y, x, ch = np.meshgrid(np.arange(h), np.arange(w), np.arange(c), indexing="ij")
+    rows = []
+    for dy in range(-s, s + 1):
+        for dx in range(-s, s + 1):
+            rows.append((((y + s - dy) * pw + (x + s - dx)) * c + ch).ravel())
+    table = np.array(rows, dtype=np.intp)
+    table.flags.writeable = False
+    return table
 
 
 class RandomRotation(_ImageTransform):
