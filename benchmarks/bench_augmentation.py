@@ -107,13 +107,15 @@ def main(argv=None) -> None:
     lines = [
         "# Issue 15: cost of data augmentation per epoch",
         "",
-        f"Run {time.strftime('%Y-%m-%d')} with `python benchmarks/bench_augmentation.py "
+        f"Run {time.strftime('%Y-%m-%d')} with "
+        "`python benchmarks/bench_augmentation.py "
         + " ".join(sys.argv[1:] if argv is None else argv)
         + f"` ({args.epochs} epochs, median of {args.repeats} interleaved rounds, "
         f"{args.clock} clock, BLAS threads: {args.threads or 'default'}).",
         "digits / 16, 1437 training rows, hidden (64,), Adam 1e-3, batch 32, float64.",
         "",
-        "| system | ms / epoch | sklearn / this | this / skoptim plain | test accuracy |",
+        "| system | ms / epoch | sklearn / this | this / skoptim plain "
+        "| test accuracy |",
         "|---|---|---|---|---|",
     ]
     for name in makers:

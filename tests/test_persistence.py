@@ -24,9 +24,11 @@ from sklearn.datasets import load_iris, make_regression
 from skoptim.neural_network import MLPClassifier, MLPRegressor
 from skoptim.optimizers import SAM, Adam, Optimizer
 from skoptim.regularizers import (
+    Augmentation,
     BatchNormalization,
     Dropout,
     EarlyStopping,
+    RandomShift,
     Regularizer,
 )
 from skoptim.utils._params import ParamsObject
@@ -99,8 +101,11 @@ def _instances():
         est = _mlp(MLPClassifier, optimizer=opt())
         out.append((f"MLPClassifier-{opt.__name__}", est))
     for reg in REGULARIZERS:
+        # Augmentation needs a transform: a public one, iris' 4 features as
+        # a 2 x 2 "image" (skops then trusts only public classes)
+        obj = reg(RandomShift((2, 2))) if reg is Augmentation else reg()
         out.append(
-            (f"MLPClassifier-{reg.__name__}", _mlp(MLPClassifier, regularizers=[reg()]))
+            (f"MLPClassifier-{reg.__name__}", _mlp(MLPClassifier, regularizers=[obj]))
         )
     return out
 

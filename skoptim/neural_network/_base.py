@@ -201,6 +201,15 @@ class BaseMLP(
                 )
             seen[kind] = r
             r.validate(self)
+            if opt.full_batch and r.uses_random_draws and not r.noisy_objective:
+                warn_user(
+                    f"{r!r} makes new training samples at every batch, but the "
+                    f"full-batch optimizer {type(opt).__name__} has one batch: "
+                    "it draws once and trains on that one fixed copy of the "
+                    "training set for the whole fit. Use a stochastic "
+                    "optimizer (e.g. 'adam') to see new samples every epoch.",
+                    UserWarning,
+                )
             if opt.full_batch and r.noisy_objective:
                 warn_user(
                     f"{r!r} draws new noise at every evaluation of the objective, "

@@ -344,6 +344,8 @@ class TrainingLoopMixin:
                     )
                     sys.stdout.flush()
                 break
+        if reason == "tol":
+            self._warn_if_noisy_tol_stop()
         if reason == "max_iter" and not incremental:
             warn_user(
                 f"Stochastic optimizer: maximum iterations ({self.max_iter}) "
@@ -353,6 +355,29 @@ class TrainingLoopMixin:
                 ConvergenceWarning,
             )
         self.stop_reason_ = reason
+
+    def _warn_if_noisy_tol_stop(self):
+        """Warn after a ``tol`` stop with the default rule if a regularizer
+        draws new random numbers per batch: its training loss is noisy, and
+        the lowest noisy value sets a bar the next epochs rarely pass, so the
+        rule tends to stop while the model still improves."""
+        noisy = [r for r in self.regularizers_ if r.uses_random_draws]
+        defaults = inspect.signature(type(self).__init__).parameters
+        if not noisy or any(
+            getattr(self, k) != defaults[k].default for k in ("tol", "n_iter_no_change")
+        ):
+            return
+        names = ", ".join(type(r).__name__ for r in noisy)
+        warn_user(
+            f"Training stopped by the tol rule after {self.n_iter_} epochs (the "
+            f"training loss did not improve by tol={self.tol} for "
+            f"n_iter_no_change={self.n_iter_no_change} epochs), but {names} "
+            "draws new random numbers at every batch: the training loss is "
+            "noisy, and the rule can stop while the model still improves. "
+            "Raise n_iter_no_change (e.g. 50), or set tol=0 with the max_iter "
+            "you want, or stop on held-out data with EarlyStopping.",
+            ConvergenceWarning,
+        )
 
     def _end_epoch(self, ctx, epoch_loss, lr, t0, task):
         """Record the epoch (curves, history, validation), run the

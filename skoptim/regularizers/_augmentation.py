@@ -38,6 +38,12 @@ def transform_form(fn) -> str:
     TypeError
         If ``fn`` is not callable or takes neither form.
     """
+    if isinstance(fn, type):
+        raise TypeError(
+            f"Augmentation's transform is the class {fn.__name__}; pass an "
+            f"instance with its parameters, e.g. {fn.__name__}((8, 8)) for "
+            "8 x 8 images, or a function transform(X, rng) -> X."
+        )
     if not callable(fn):
         raise TypeError(
             f"Augmentation's transform must be a callable, {_FORMS}; got "
@@ -76,6 +82,30 @@ def _by_value_pickling() -> bool:
     return False
 
 
+def _check_class_targets(Y, estimator, name: str) -> None:
+    """A classifier's transformed targets must stay probabilities: in [0, 1],
+    and rows summing to 1 for a multiclass (softmax) output."""
+    activation = getattr(estimator, "out_activation_", None)
+    if activation not in ("softmax", "logistic"):
+        return
+    if Y.size and (Y.min() < 0.0 or Y.max() > 1.0):
+        raise ValueError(
+            f"Augmentation's transform {name} returned classifier targets "
+            f"outside [0, 1] (from {Y.min():.3g} to {Y.max():.3g}); Y holds "
+            "class probabilities (one-hot rows, or soft labels), so keep "
+            "every value in [0, 1]."
+        )
+    if activation == "softmax" and Y.size:
+        sums = Y.sum(axis=1)
+        if not np.allclose(sums, 1.0, atol=1e-4):
+            raise ValueError(
+                f"Augmentation's transform {name} returned multiclass targets "
+                f"whose rows sum to {sums.min():.3g}-{sums.max():.3g}; each row "
+                "of Y is a probability distribution over the classes and must "
+                "sum to 1."
+            )
+
+
 class Augmentation(Regularizer):
     r"""Data augmentation: a random transform of each training batch.
 
@@ -100,7 +130,9 @@ class Augmentation(Regularizer):
     Prediction, the validation data (``validation_data=`` or the split held
     out by :class:`EarlyStopping`) and ``score`` never see the transform.
     With a full-batch optimizer (L-BFGS) one transformed copy of the
-    training set is drawn at the start of the fit.
+    training set is drawn at the start of the fit and used throughout (with
+    ``p=1`` the original rows are never seen), which warns: augmentation
+    needs a stochastic optimizer.
 
     Parameters
     ----------
@@ -133,7 +165,13 @@ class Augmentation(Regularizer):
 
         To save (pickle) a fitted estimator, the transform must be picklable:
         a module-level function or a callable class instance, not a lambda
-        or a function defined inside another function.
+        or a function defined inside another function. Pickle stores a
+        function by its module and name, so to load the model in another
+        program, define the transform in an importable module (not in the
+        script you run, whose functions live in ``__main__``), or use a
+        ready transform such as :class:`RandomShift`. The fitted model keeps
+        the transform (``regularizers``, ``regularizers_``) for ``clone``,
+        ``warm_start`` and ``partial_fit``, though ``predict`` never calls it.
     p : float, default=1.0
         Probability, in [0, 1], that a training row is transformed, drawn
         independently per row and per batch, so on average a fraction
@@ -165,6 +203,20 @@ class Augmentation(Regularizer):
 
     Notes
     -----
+    The transform acts on the inputs as the network receives them, after
+    any preprocessing in a :class:`~sklearn.pipeline.Pipeline`. Geometric
+    transforms of images (:class:`RandomShift`, :class:`RandomRotation`)
+    need pixels on one common scale: divide by one factor (digits:
+    ``X / 16``) rather than scale each pixel (``StandardScaler``,
+    ``MinMaxScaler``), which gives each pixel its own background and
+    makes a moved pixel mean something else.
+
+    Its cost is the transform's, once per batch: on digits (batches of 32,
+    one BLAS thread) :class:`RandomShift` adds about 55% to an epoch and
+    :class:`RandomRotation` (``order=1``) about 3.5 times; a spline
+    ``order`` above 1 rotates image by image and costs far more
+    (``benchmarks/bench_augmentation.py``).
+
     Several ``Augmentation`` objects compose in list order, each with its
     own ``p`` (``[Augmentation(RandomShift((8, 8))), Augmentation(
     RandomRotation((8, 8)), p=0.5)]``); a grid search then names them by
@@ -175,9 +227,10 @@ class Augmentation(Regularizer):
     noisier than without augmentation. The estimator's ``tol`` rule (no
     improvement by ``tol`` for ``n_iter_no_change`` epochs) can then end
     training early, while the model still improves on clean data (on
-    digits, about 70 instead of 200 epochs). Raise ``n_iter_no_change``, or
-    monitor held-out data with :class:`EarlyStopping`, which measures the
-    clean validation loss.
+    digits, 5-fold accuracy 0.964 after about 150 epochs with the default
+    ``n_iter_no_change=10``, 0.982 with 50); a stop by the default rule
+    warns. Raise ``n_iter_no_change``, or monitor held-out data with
+    :class:`EarlyStopping`, which measures the clean validation loss.
 
     The transform is copied with the estimator (:func:`sklearn.base.clone`
     deep-copies a callable object that has no ``get_params``), so a
@@ -200,11 +253,11 @@ class Augmentation(Regularizer):
     >>> X, y = load_digits(return_X_y=True)
     >>> clf = MLPClassifier(
     ...     (64,),
-    ...     regularizers=[Augmentation(RandomShift((8, 8), max_shift=1))],
-    ...     max_iter=20,
+    ...     regularizers=[Augmentation(RandomShift((8, 8), max_shift=1), p=0.5)],
+    ...     max_iter=100,
     ...     random_state=0,
-    ... ).fit(X[:300] / 16, y[:300])
-    >>> clf.score(X[1000:] / 16, y[1000:]) > 0.8
+    ... ).fit(X[:500] / 16, y[:500])  # one scale for every pixel: background 0
+    >>> clf.score(X[1000:] / 16, y[1000:]) > 0.85
     True
     """
 
@@ -235,6 +288,8 @@ class Augmentation(Regularizer):
         return super().uses(hook)
 
     def validate(self, estimator) -> None:
+        if isinstance(self.transform, type):  # a class passes "callable"
+            transform_form(self.transform)
         super().validate(estimator)
         transform_form(self.transform)
         check = getattr(self.transform, "_validate_params", None)
@@ -281,6 +336,7 @@ class Augmentation(Regularizer):
                 )
             X_out = self._checked(result[0], X_in, "X")
             Y_out = self._checked(result[1], Y_in, "Y")
+            _check_class_targets(Y_out, ctx.estimator, _name(self.transform))
         else:
             X_out = self._checked(self.transform(X_in, gen), X_in, "X")
             Y_out = None
@@ -299,17 +355,19 @@ class Augmentation(Regularizer):
                 f"the transformed {what} (an array of shape {given.shape}). Did "
                 "it change its input in place and forget to return it?"
             )
-        if sp.issparse(out):
-            if not sp.issparse(given):
-                out = out.toarray()
-        elif not isinstance(out, np.ndarray):
-            try:
-                out = np.asarray(out)
-            except Exception as exc:
-                raise TypeError(
-                    f"Augmentation's transform {name} returned "
-                    f"{type(out).__name__}; it must return an array."
-                ) from exc
+        if sp.issparse(out) and not sp.issparse(given):
+            raise TypeError(
+                f"Augmentation's transform {name} returned a scipy.sparse "
+                f"{what} for a dense input; return a numpy array (out.toarray())."
+            )
+        if isinstance(out, np.matrix) or not (
+            sp.issparse(out) or isinstance(out, np.ndarray)
+        ):
+            raise TypeError(
+                f"Augmentation's transform {name} returned {type(out).__name__}; "
+                f"it must return {what} as a numpy array (np.asarray(...))"
+                + (" or a scipy.sparse matrix." if sp.issparse(given) else ".")
+            )
         if out.shape != given.shape:
             raise ValueError(
                 f"Augmentation's transform {name} returned {what} of shape "

@@ -108,7 +108,7 @@ class _ImageTransform(ParamsObject):
             )
         try:
             key = tuple(
-                (k, tuple(v) if isinstance(v, list) else v)
+                (k, tuple(v) if isinstance(v, list | np.ndarray) else v)
                 for k in _param_names(type(self))
                 for v in (getattr(self, k),)
             )
@@ -193,9 +193,9 @@ class RandomShift(_ImageTransform):
     """
 
     _parameter_constraints = {
-        "image_shape": [tuple, list],
+        "image_shape": [tuple, list, np.ndarray],
         "max_shift": [Interval(Integral, 0, None, closed="left")],
-        "fill_value": [Real],
+        "fill_value": [Interval(Real, None, None, closed="neither")],
     }
 
     def __init__(self, image_shape, max_shift=1, fill_value=0.0):
@@ -316,9 +316,9 @@ class RandomRotation(_ImageTransform):
     """
 
     _parameter_constraints = {
-        "image_shape": [tuple, list],
+        "image_shape": [tuple, list, np.ndarray],
         "max_degrees": [Interval(Real, 0, 180, closed="both")],
-        "fill_value": [Real],
+        "fill_value": [Interval(Real, None, None, closed="neither")],
         "order": [Interval(Integral, 0, 5, closed="both")],
     }
 
@@ -355,16 +355,13 @@ class RandomRotation(_ImageTransform):
         angles = gen.uniform(-m, m, size=n)
         order, cval = int(self.order), float(self.fill_value)
         if order <= 1:
-            # no spline prefilter below order 2, so one map_coordinates call
-            # samples the whole batch (integer batch and channel coordinates)
-            ndimage.map_coordinates(
-                imgs,
-                _rotation_coordinates(angles, imgs.shape),
-                output=out,
-                order=order,
-                mode="constant",
-                cval=cval,
-            )
+            # no spline prefilter below order 2: one map_coordinates call per
+            # channel samples the whole batch (the batch coordinate is exact)
+            coords = _rotation_coordinates(angles, imgs.shape[:3])
+            for ch in range(imgs.shape[3]):
+                out[..., ch] = ndimage.map_coordinates(
+                    imgs[..., ch], coords, order=order, mode="constant", cval=cval
+                )
             return out.reshape(np.shape(X))
         for k in range(n):
             # axes (1, 0): counter-clockwise on screen (row 0 at the top)
@@ -382,18 +379,17 @@ class RandomRotation(_ImageTransform):
 
 
 def _rotation_coordinates(angles: np.ndarray, shape: tuple) -> np.ndarray:
-    """Input coordinates (4, n, h, w, c) of every output pixel, the images
+    """Input coordinates (3, n, h, w) of every output pixel, the images
     rotated about their centres by ``angles`` (degrees), as
     :func:`scipy.ndimage.rotate` with ``axes=(1, 0), reshape=False``."""
-    n, h, w, c = shape
-    t = np.deg2rad(angles)[:, None, None, None]
+    n, h, w = shape
+    t = np.deg2rad(angles)[:, None, None]
     cos, sin = np.cos(t), np.sin(t)
     cy, cx = (h - 1) / 2.0, (w - 1) / 2.0
-    u = (np.arange(h) - cy)[None, :, None, None]
-    v = (np.arange(w) - cx)[None, None, :, None]
-    coords = np.empty((4, n, h, w, c))
-    coords[0] = np.arange(n)[:, None, None, None]
+    u = (np.arange(h) - cy)[None, :, None]
+    v = (np.arange(w) - cx)[None, None, :]
+    coords = np.empty((3, n, h, w))
+    coords[0] = np.arange(n)[:, None, None]
     coords[1] = cy + cos * u + sin * v
     coords[2] = cx - sin * u + cos * v
-    coords[3] = np.arange(c)[None, None, None, :]
     return coords

@@ -425,3 +425,55 @@ def test_float32_fit_casts_the_transform_output():
 
     est = _clf([Augmentation(to_float64)], dtype=np.float32).fit(X, y)
     assert est.coefs_[0].dtype == np.float32
+
+
+def test_a_transform_class_instead_of_an_instance_is_explained():
+    X, y = _data()
+    with pytest.raises(TypeError, match=r"the class RandomShift; pass an instance"):
+        _clf([Augmentation(RandomShift)]).fit(X, y)
+
+
+@pytest.mark.filterwarnings("ignore::PendingDeprecationWarning")  # np.matrix
+@pytest.mark.parametrize(
+    "returned, match",
+    [
+        (lambda X: X.tolist(), "returned list; it must return X as a numpy array"),
+        (lambda X: np.asmatrix(X), "returned matrix"),
+        (lambda X: sp.csr_matrix(X), "scipy.sparse X for a dense input"),
+    ],
+)
+def test_a_transform_must_return_a_numpy_array(returned, match):
+    X, y = _data()
+
+    def transform(X, rng):
+        return returned(X)
+
+    with pytest.raises(TypeError, match=match):
+        _clf([Augmentation(transform)]).fit(X, y)
+
+
+@pytest.mark.parametrize(
+    "change, match",
+    [
+        (lambda Y: -Y, r"outside \[0, 1\]"),
+        (lambda Y: 0.5 * Y, "sum to 1"),
+    ],
+)
+def test_classifier_targets_must_stay_probabilities(change, match):
+    X, y = make_classification(
+        n_samples=60,
+        n_features=4,
+        n_informative=3,
+        n_redundant=0,
+        n_classes=3,
+        random_state=0,
+    )
+
+    def transform(X, Y, rng):
+        return X, change(Y)
+
+    with pytest.raises(ValueError, match=match):
+        _clf([Augmentation(transform)]).fit(X, y)
+    # soft labels that are still distributions are fine (e.g. a mix)
+    ok = _clf([Augmentation(lambda X, Y, rng: (X, 0.9 * Y + 0.1 / 3))])
+    ok.fit(X, y)

@@ -197,3 +197,13 @@ def test_random_rotation_equals_scipy_rotate_of_each_image(order, shape):
         for img, a in zip(X.reshape((n, *shape)), angles, strict=True)
     ]
     np.testing.assert_allclose(out, np.reshape(expected, (n, -1)), atol=1e-12)
+
+
+def test_image_shape_may_be_an_array_and_fill_value_must_be_a_number():
+    X = IMAGE.reshape(1, 9)
+    out = RandomShift(np.array([3, 3]))(X, 0)
+    _which_shift(out)
+    with pytest.raises(ValueError, match="'fill_value' parameter"):
+        RandomShift((3, 3), fill_value=np.nan)(X, 0)
+    with pytest.raises(ValueError, match="'fill_value' parameter"):
+        RandomRotation((3, 3), fill_value=np.nan)(X, 0)
