@@ -16,7 +16,7 @@ from numbers import Integral, Real
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.base import BaseEstimator, ClassifierMixin, clone
+from sklearn.base import BaseEstimator, clone
 from sklearn.callback._callback_support import callback_management_context
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import (
@@ -42,11 +42,7 @@ from ._losses import OUTPUT_ACTIVATION
 from ._network import Network
 from ._state import FittedStateMixin, _InferenceHook, carry_optimizer_state
 from ._training import TrainingLoopMixin
-from ._validation import (
-    _DTYPES,
-    _float_dtype,
-    _FloatDtype,
-)
+from ._validation import _DTYPES, _float_dtype, _FloatDtype, check_regularizers
 
 __all__ = ["BaseMLP"]
 
@@ -177,47 +173,7 @@ class BaseMLP(
         opt = clone(opt) if not isinstance(self.optimizer, str) else opt
         opt.validate()
         regs = [clone(r) for r in _as_list_of_regularizers(self.regularizers, self)]
-        is_clf = isinstance(self, ClassifierMixin)
-        seen = {}
-        for r in regs:
-            kind = type(r).__name__
-            if not (r.supports_classifier if is_clf else r.supports_regressor):
-                raise ValueError(
-                    f"{r!r} cannot be used with {type(self).__name__}; remove "
-                    f"{kind} from regularizers."
-                )
-            if not r.allow_multiple and kind in seen:
-                raise ValueError(
-                    f"regularizers contains {kind} twice; keep one {kind} "
-                    "(combine their settings into it)."
-                )
-            if r.uses("penalty") and kind in seen:
-                # a penalty twice adds up, almost surely by mistake (an alias
-                # and an object of the same class: ["l2", L2(1e-3)])
-                raise ValueError(
-                    f"regularizers contains the penalty {kind} twice "
-                    f"({seen[kind]!r} and {r!r}); their terms would add up. "
-                    f"Keep one {kind} with the strength you intend."
-                )
-            seen[kind] = r
-            r.validate(self)
-            if opt.full_batch and r.uses_random_draws and not r.noisy_objective:
-                warn_user(
-                    f"{r!r} makes new training samples at every batch, but the "
-                    f"full-batch optimizer {type(opt).__name__} has one batch: "
-                    "it draws once and trains on that one fixed copy of the "
-                    "training set for the whole fit. Use a stochastic "
-                    "optimizer (e.g. 'adam') to see new samples every epoch.",
-                    UserWarning,
-                )
-            if opt.full_batch and r.noisy_objective:
-                warn_user(
-                    f"{r!r} draws new noise at every evaluation of the objective, "
-                    f"so the line search of the full-batch optimizer "
-                    f"{type(opt).__name__} sees a different function each time; "
-                    "use a stochastic optimizer (e.g. 'adam') with it.",
-                    UserWarning,
-                )
+        check_regularizers(self, opt, regs)
         return opt, regs
 
     def _validate_X(self, X, *, reset: bool, dtype=None):

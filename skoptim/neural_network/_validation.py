@@ -7,9 +7,12 @@ from functools import update_wrapper
 from types import MethodType
 
 import numpy as np
+from sklearn.base import is_classifier
 from sklearn.utils._param_validation import Options
 
-__all__ = ["stochastic_only"]
+from ..utils._warnings import warn_user
+
+__all__ = ["stochastic_only", "check_regularizers"]
 
 _DTYPES = (np.float64, np.float32)
 
@@ -94,3 +97,61 @@ class _StochasticOnly:
 def stochastic_only(fn):
     """Decorate ``partial_fit``: see :class:`_StochasticOnly`."""
     return _StochasticOnly(fn)
+
+
+def check_regularizers(est, opt, regs) -> None:
+    """Check a fit's regularizers against the estimator and the optimizer.
+
+    Each must suit the estimator (classifier or regressor); a class that
+    allows one instance, or a penalty, may not appear twice; each validates
+    its own hyperparameters. With a full-batch optimizer, a regularizer that
+    draws per batch warns: noise changes the line search's function, and
+    new samples (Mixup, Augmentation) are drawn only once.
+
+    Raises
+    ------
+    ValueError
+        For a regularizer the estimator cannot use, a repeated one, or an
+        invalid hyperparameter (from the regularizer's ``validate``).
+    """
+    is_clf = is_classifier(est)
+    seen = {}
+    for r in regs:
+        kind = type(r).__name__
+        if not (r.supports_classifier if is_clf else r.supports_regressor):
+            raise ValueError(
+                f"{r!r} cannot be used with {type(est).__name__}; remove "
+                f"{kind} from regularizers."
+            )
+        if not r.allow_multiple and kind in seen:
+            raise ValueError(
+                f"regularizers contains {kind} twice; keep one {kind} "
+                "(combine their settings into it)."
+            )
+        if r.uses("penalty") and kind in seen:
+            # a penalty twice adds up, almost surely by mistake (an alias
+            # and an object of the same class: ["l2", L2(1e-3)])
+            raise ValueError(
+                f"regularizers contains the penalty {kind} twice "
+                f"({seen[kind]!r} and {r!r}); their terms would add up. "
+                f"Keep one {kind} with the strength you intend."
+            )
+        seen[kind] = r
+        r.validate(est)
+        if opt.full_batch and r.uses_random_draws and not r.noisy_objective:
+            warn_user(
+                f"{r!r} makes new training samples at every batch, but the "
+                f"full-batch optimizer {type(opt).__name__} has one batch: "
+                "it draws once and trains on that one fixed copy of the "
+                "training set for the whole fit. Use a stochastic "
+                "optimizer (e.g. 'adam') to see new samples every epoch.",
+                UserWarning,
+            )
+        if opt.full_batch and r.noisy_objective:
+            warn_user(
+                f"{r!r} draws new noise at every evaluation of the objective, "
+                f"so the line search of the full-batch optimizer "
+                f"{type(opt).__name__} sees a different function each time; "
+                "use a stochastic optimizer (e.g. 'adam') with it.",
+                UserWarning,
+            )

@@ -19,8 +19,8 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.utils._param_validation import InvalidParameterError
 
 from skoptim import DivergenceError, MLPClassifier, MLPRegressor
+from skoptim.neural_network._fit_report import _divergence_advice
 from skoptim.neural_network._losses import constant_loss
-from skoptim.neural_network._training import _divergence_advice
 from skoptim.optimizers import LBFGS, SAM, SGD, Adam, RMSprop, minimize
 from skoptim.regularizers import L1, L2, Dropout, EarlyStopping, GaussianNoise, Mixup
 
@@ -200,7 +200,7 @@ def test_minimize_advice_fits_the_optimizer():
 
 def test_dead_network_warning_gives_no_rate_advice_to_lbfgs():
     # the L-BFGS path of the "same output" warning: no learning rate to lower
-    from skoptim.neural_network._training import _has_rate_advice
+    from skoptim.neural_network._fit_report import _has_rate_advice
 
     est = MLPClassifier(optimizer="lbfgs", max_iter=1)
     with warnings.catch_warnings():
