@@ -212,8 +212,9 @@ class Augmentation(Regularizer):
     makes a moved pixel mean something else.
 
     Its cost is the transform's, once per batch: on digits (batches of 32,
-    one BLAS thread) :class:`RandomShift` adds about 55% to an epoch and
-    :class:`RandomRotation` (``order=1``) about 3.5 times; a spline
+    one BLAS thread) :class:`RandomShift` adds about 60% to an epoch and
+    :class:`RandomRotation` (``order=1``) makes it about 3 times as long; a
+    spline
     ``order`` above 1 rotates image by image and costs far more
     (``benchmarks/bench_augmentation.py``).
 
