@@ -214,8 +214,7 @@ class Augmentation(Regularizer):
     Its cost is the transform's, once per batch: on digits (batches of 32,
     one BLAS thread) :class:`RandomShift` adds about 60% to an epoch and
     :class:`RandomRotation` (``order=1``) makes it about 3 times as long; a
-    spline
-    ``order`` above 1 rotates image by image and costs far more
+    spline ``order`` above 1 rotates image by image and costs far more
     (``benchmarks/bench_augmentation.py``).
 
     Several ``Augmentation`` objects compose in list order, each with its
