@@ -185,7 +185,9 @@ class Augmentation(Regularizer):
         At fit time if ``p`` is outside [0, 1] (scikit-learn's
         ``InvalidParameterError``), if a transform's ``check_n_features``
         refuses the data, or during training if the transform returns an
-        array of another shape, or NaN or infinite values.
+        array of another shape, or NaN or infinite values, or (the
+        ``(X, Y, rng)`` form, for a classifier) targets outside [0, 1] or,
+        for a multiclass classifier, rows that do not sum to 1.
     TypeError
         At fit time if ``transform`` is not callable or takes neither form,
         if the training data is sparse and the transform does not declare
