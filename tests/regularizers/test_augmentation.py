@@ -50,6 +50,17 @@ def _data(n=60, seed=0):
     return X, y
 
 
+def _three_classes():
+    return make_classification(
+        n_samples=60,
+        n_features=4,
+        n_informative=3,
+        n_redundant=0,
+        n_classes=3,
+        random_state=0,
+    )
+
+
 def _clf(regs, **kw):
     kw = {"optimizer": Adam(1e-3), "max_iter": 3, "batch_size": 16} | kw
     return MLPClassifier((5,), regularizers=regs, random_state=0, **kw)
@@ -221,14 +232,7 @@ def test_target_form_changes_the_regression_targets():
 
 
 def test_target_form_sees_one_hot_rows_for_a_multiclass_classifier():
-    X, y = make_classification(
-        n_samples=60,
-        n_features=4,
-        n_informative=3,
-        n_redundant=0,
-        n_classes=3,
-        random_state=0,
-    )
+    X, y = _three_classes()
     seen = []
 
     def spy(X, Y, rng):
@@ -460,14 +464,7 @@ def test_a_transform_must_return_a_numpy_array(returned, match):
     ],
 )
 def test_classifier_targets_must_stay_probabilities(change, match):
-    X, y = make_classification(
-        n_samples=60,
-        n_features=4,
-        n_informative=3,
-        n_redundant=0,
-        n_classes=3,
-        random_state=0,
-    )
+    X, y = _three_classes()
 
     def transform(X, Y, rng):
         return X, change(Y)
