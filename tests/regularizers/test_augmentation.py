@@ -166,7 +166,8 @@ def test_the_transformed_rows_are_what_the_network_trains_on():
 def test_full_batch_optimizer_transforms_the_training_set_once():
     X, y = _data()
     calls = []
-    _clf([Augmentation(Recorder(calls))], optimizer=LBFGS(), max_iter=20).fit(X, y)
+    with pytest.warns(UserWarning, match="one fixed copy"):
+        _clf([Augmentation(Recorder(calls))], optimizer=LBFGS(), max_iter=20).fit(X, y)
     assert len(calls) == 1 and len(calls[0]) == len(y)
 
 
