@@ -131,22 +131,28 @@ class FitReportMixin:
         """Warn after a ``tol`` stop with the default rule if a regularizer
         draws new random numbers per batch: its training loss is noisy, and
         the lowest noisy value sets a bar the next epochs rarely pass, so the
-        rule tends to stop while the model still improves."""
+        rule tends to stop while the model still improves. "Default" means
+        ``tol`` and ``n_iter_no_change`` equal to their defaults (a value the
+        user passed that equals the default counts as the default)."""
         noisy = [r for r in self.regularizers_ if r.uses_random_draws]
         defaults = inspect.signature(type(self).__init__).parameters
         if not noisy or any(
             getattr(self, k) != defaults[k].default for k in ("tol", "n_iter_no_change")
         ):
             return
-        names = ", ".join(type(r).__name__ for r in noisy)
+        names = sorted({type(r).__name__ for r in noisy})
+        who = (
+            f"{names[0]} draws"
+            if len(names) == 1
+            else f"{', '.join(names[:-1])} and {names[-1]} draw"
+        )
+        # a fixed text (no epoch count, no parameter values): one filter by
+        # message silences it for every fit of a search
         warn_user(
-            f"Training stopped by the tol rule after {self.n_iter_} epochs (the "
-            f"training loss did not improve by tol={self.tol} for "
-            f"n_iter_no_change={self.n_iter_no_change} epochs), but {names} "
-            "draws new random numbers at every batch: the training loss is "
-            "noisy, and the rule can stop while the model still improves. "
-            "Raise n_iter_no_change (e.g. 50), or set tol=0 with the max_iter "
-            "you want, or stop on held-out data with EarlyStopping.",
+            f"Training stopped by the default tol rule, but {who} new random "
+            "numbers at every batch: on the noisy training loss the rule can "
+            "stop while the model still improves. Raise n_iter_no_change (e.g. "
+            "50), or set tol=0 with the max_iter you want, or use EarlyStopping.",
             ConvergenceWarning,
         )
 

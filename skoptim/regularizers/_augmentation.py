@@ -26,17 +26,23 @@ def _name(fn) -> str:
     return getattr(fn, "__qualname__", None) or type(fn).__name__
 
 
+#: Names of a second positional parameter that mean the (X, Y, rng) form.
+_TARGET_NAMES = ("y", "Y", "y_batch", "Y_batch", "targets", "target")
+
+
 def transform_form(fn) -> str:
     """``"X"`` for ``fn(X, rng)``, ``"XY"`` for ``fn(X, Y, rng)``.
 
-    Decided by the number of positional parameters without a default (2 or
-    3); a callable whose signature cannot be read (a builtin) is taken as
-    ``fn(X, rng)``.
+    Three positional parameters without a default, or a second positional
+    parameter named like targets (``Y``, ``y``, ``targets``) followed by a
+    third, mean ``fn(X, Y, rng)``; otherwise two or fewer required
+    positional parameters mean ``fn(X, rng)``. A callable whose signature
+    cannot be read (a builtin) is taken as ``fn(X, rng)``.
 
     Raises
     ------
     TypeError
-        If ``fn`` is not callable or takes neither form.
+        If ``fn`` is a class, is not callable, or takes neither form.
     """
     if isinstance(fn, type):
         raise TypeError(
@@ -59,7 +65,11 @@ def transform_form(fn) -> str:
     ]
     required = [p for p in positional if p.default is p.empty]
     varargs = any(p.kind is p.VAR_POSITIONAL for p in params)
-    if len(required) == 3:
+    if len(required) == 3 or (
+        len(required) < 3
+        and len(positional) >= 3
+        and positional[1].name in _TARGET_NAMES
+    ):
         return "XY"
     if len(required) <= 2 and (len(positional) >= 2 or varargs):
         return "X"
@@ -137,8 +147,10 @@ class Augmentation(Regularizer):
     Parameters
     ----------
     transform : callable
-        The random transform :math:`T`, in one of two forms, chosen by its
-        number of positional parameters without a default:
+        The random transform :math:`T`, in one of two forms, read from its
+        signature: three required positional parameters, or a second one
+        named ``Y`` (``y``, ``targets``) before a third, mean the second
+        form; otherwise the first.
 
         * ``transform(X, rng) -> X``: label-preserving. ``X`` is an ndarray
           of shape (n_rows, n_features), the rows of the batch selected for
@@ -228,10 +240,13 @@ class Augmentation(Regularizer):
     ``loss_curve_`` is the loss on the transformed batches: higher and
     noisier than without augmentation. The estimator's ``tol`` rule (no
     improvement by ``tol`` for ``n_iter_no_change`` epochs) can then end
-    training early, while the model still improves on clean data (on
-    digits, 5-fold accuracy 0.964 after about 150 epochs with the default
-    ``n_iter_no_change=10``, 0.982 with 50); a stop by the default rule
-    warns. Raise ``n_iter_no_change``, or monitor held-out data with
+    training early, while the model still improves on clean data. On
+    digits (``X / 16``; ``MLPClassifier((64,), max_iter=500,
+    random_state=0)`` with ``Augmentation(RandomShift((8, 8)), p=0.5)``;
+    shuffled stratified 5-fold CV, ``random_state=0``) the default
+    ``n_iter_no_change=10`` stops after 118-214 epochs at accuracy 0.964,
+    below 0.978 without augmentation; ``n_iter_no_change=50`` runs the 500
+    epochs and reaches 0.982. A stop by the default rule warns. Raise ``n_iter_no_change``, or monitor held-out data with
     :class:`EarlyStopping`, which measures the clean validation loss.
 
     The transform is copied with the estimator (:func:`sklearn.base.clone`
@@ -291,12 +306,13 @@ class Augmentation(Regularizer):
 
     def validate(self, estimator) -> None:
         if isinstance(self.transform, type):  # a class passes "callable"
-            transform_form(self.transform)
+            transform_form(self.transform)  # raises
         super().validate(estimator)
         transform_form(self.transform)
-        check = getattr(self.transform, "_validate_params", None)
-        if check is not None:
-            check()
+        # a scikit-learn-style transform checks its parameters if it
+        # declares constraints (a BaseEstimator without them cannot)
+        if getattr(self.transform, "_parameter_constraints", None) is not None:
+            self.transform._validate_params()
 
     def on_fit_start(self, ctx: FitContext) -> None:
         if sp.issparse(ctx.X) and not self.accept_sparse:
@@ -340,7 +356,16 @@ class Augmentation(Regularizer):
             Y_out = self._checked(result[1], Y_in, "Y")
             _check_class_targets(Y_out, ctx.estimator, _name(self.transform))
         else:
-            X_out = self._checked(self.transform(X_in, gen), X_in, "X")
+            result = self.transform(X_in, gen)
+            if isinstance(result, tuple):
+                raise TypeError(
+                    f"Augmentation's transform {_name(self.transform)} returned "
+                    "a tuple, but its signature reads as the form transform(X, "
+                    "rng) -> X (it was called with X and rng). For the form "
+                    "transform(X, Y, rng) -> (X, Y), name the second parameter "
+                    "Y or make all three parameters required."
+                )
+            X_out = self._checked(result, X_in, "X")
             Y_out = None
         bufs = st.setdefault("buffers", {})
         X = self._merge(X, X_out, rows, bufs, "X")
@@ -381,7 +406,7 @@ class Augmentation(Regularizer):
         if values.dtype.kind not in "biuf":
             raise TypeError(
                 f"Augmentation's transform {name} returned {what} of dtype "
-                f"{values.dtype}; it must return numbers."
+                f"{values.dtype}; it must return real numbers."
             )
         if not np.isfinite(values).all():
             raise ValueError(

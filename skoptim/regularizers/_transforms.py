@@ -52,7 +52,7 @@ def _param_names(cls) -> tuple:
 def _checked(cls, key: tuple, n_features: int) -> None:
     """``cls(**dict(key)).check_n_features(n_features)``, remembered when it
     passes (an error is not cached, so it is raised again)."""
-    cls(**dict(key)).check_n_features(n_features)
+    cls(**{k: v for k, _, v in key}).check_n_features(n_features)
 
 
 class _ImageTransform(ParamsObject):
@@ -75,6 +75,11 @@ class _ImageTransform(ParamsObject):
             of ``image_shape``.
         """
         self._validate_params()
+        if not all(isinstance(s, Integral) for s in self.image_shape):
+            raise ValueError(
+                f"image_shape must hold whole numbers of pixels (ints); got "
+                f"{self.image_shape!r}."
+            )
         shape = tuple(int(s) for s in self.image_shape)
         if len(shape) not in (2, 3) or min(shape) < 1:
             raise ValueError(
@@ -101,14 +106,18 @@ class _ImageTransform(ParamsObject):
                 "images; got a scipy.sparse matrix. Convert it with X.toarray()."
             )
         X = np.asarray(X)
+        if X.dtype.kind != "f":  # integer pixels: a fractional fill_value fits
+            X = X.astype(np.float64)
         if X.ndim != 2:
             raise ValueError(
                 f"{type(self).__name__} takes a 2-D array (n_images, n_pixels); "
                 f"got an array of shape {X.shape}."
             )
         try:
+            # repr tells 1 from 1.0 and (8, 8) from (8.0, 8.0): a key that
+            # compared equal would let an invalid value pass as a valid one
             key = tuple(
-                (k, tuple(v) if isinstance(v, list | np.ndarray) else v)
+                (k, repr(v), tuple(v) if isinstance(v, list | np.ndarray) else v)
                 for k in _param_names(type(self))
                 for v in (getattr(self, k),)
             )
@@ -224,7 +233,8 @@ class RandomShift(_ImageTransform):
 
         Returns
         -------
-        X_shifted : ndarray of shape (n_images, n_features), dtype of X
+        X_shifted : ndarray of shape (n_images, n_features)
+            Of X's float dtype (float64 for integer X).
         """
         imgs, _ = self._images(X)
         n = imgs.shape[0]
@@ -340,7 +350,8 @@ class RandomRotation(_ImageTransform):
 
         Returns
         -------
-        X_rotated : ndarray of shape (n_images, n_features), float dtype of X
+        X_rotated : ndarray of shape (n_images, n_features)
+            Of X's float dtype (float64 for integer X).
         """
         from scipy import ndimage
 

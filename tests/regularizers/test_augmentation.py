@@ -6,7 +6,7 @@ import pickle
 import numpy as np
 import pytest
 import scipy.sparse as sp
-from sklearn.base import clone
+from sklearn.base import BaseEstimator, clone
 from sklearn.datasets import make_classification, make_regression
 from sklearn.model_selection import GridSearchCV
 
@@ -475,3 +475,48 @@ def test_classifier_targets_must_stay_probabilities(change, match):
     # soft labels that are still distributions are fine (e.g. a mix)
     ok = _clf([Augmentation(lambda X, Y, rng: (X, 0.9 * Y + 0.1 / 3))])
     ok.fit(X, y)
+
+
+class NoiseEstimator(BaseEstimator):
+    """A scikit-learn-style transform: searchable, without constraints."""
+
+    def __init__(self, scale=0.1):
+        self.scale = scale
+
+    def __call__(self, X, rng):
+        return X + self.scale * rng.standard_normal(X.shape)
+
+
+def test_a_scikit_learn_style_transform_is_fitted_and_searched():
+    X, y = _data()
+    est = _clf([Augmentation(NoiseEstimator())], max_iter=2)
+    est.fit(X, y)
+    search = GridSearchCV(
+        est, {"regularizers__augmentation__transform__scale": [0.0, 0.2]}, cv=2
+    ).fit(X, y)
+    assert search.best_params_["regularizers__augmentation__transform__scale"] in (
+        0.0,
+        0.2,
+    )
+
+
+def test_the_target_form_is_read_from_the_parameter_names():
+    X, y = _three_classes()
+    calls = []
+
+    def with_default_rng(X, Y, rng=None):
+        calls.append(Y.shape)
+        return X, Y
+
+    _clf([Augmentation(with_default_rng)], max_iter=1).fit(X, y)
+    assert calls and all(shape[1] == 3 for shape in calls)
+
+
+def test_a_tuple_from_the_label_preserving_form_names_the_form_it_was_read_as():
+    X, y = _data()
+
+    def reads_as_x_form(X, labels, rng=None):  # not named Y: taken as (X, rng)
+        return X, labels
+
+    with pytest.raises(TypeError, match=r"reads as the form transform\(X, rng\)"):
+        _clf([Augmentation(reads_as_x_form)]).fit(X, y)

@@ -207,3 +207,27 @@ def test_image_shape_may_be_an_array_and_fill_value_must_be_a_number():
         RandomShift((3, 3), fill_value=np.nan)(X, 0)
     with pytest.raises(ValueError, match="'fill_value' parameter"):
         RandomRotation((3, 3), fill_value=np.nan)(X, 0)
+
+
+def test_validation_does_not_depend_on_earlier_calls():
+    # 1 and 1.0 are equal (and hash alike): a cache of checked settings must
+    # still refuse the float after accepting the int
+    X = np.zeros((2, 9))
+    RandomShift((3, 3), max_shift=1)(X, 0)
+    with pytest.raises(ValueError, match="'max_shift' parameter"):
+        RandomShift((3, 3), max_shift=1.0)(X, 0)
+    RandomShift((3, 3))(X, 0)
+    with pytest.raises(ValueError, match="whole numbers of pixels"):
+        RandomShift((3.0, 3.0))(X, 0)
+    with pytest.raises(ValueError, match="whole numbers of pixels"):
+        RandomShift((8.5, 7.5))(np.zeros((2, 56)), 0)
+
+
+def test_integer_images_give_float_output_with_any_fill_value():
+    X = np.arange(1, 10, dtype=np.uint8).reshape(1, 9)
+    out = RandomShift((3, 3), fill_value=-0.5)(np.repeat(X, 30, axis=0), 0)
+    assert out.dtype == np.float64
+    assert set(np.unique(out)) <= set(range(1, 10)) | {-0.5}
+    assert (out == -0.5).any()
+    rotated = RandomRotation((3, 3), fill_value=0.5)(X, 0)
+    assert rotated.dtype == np.float64
