@@ -194,7 +194,11 @@ for i, n in enumerate(SIZES):
 COLORS = {"none": "0.35", "shift": "tab:blue", "shift + L2": "tab:orange"}
 fig, axes = plt.subplots(1, 3, figsize=(13, 4), sharex=True)
 panels = [
-    (gap, "train - test accuracy (gap)", "gap: closes with data; shifts narrow it"),
+    (
+        gap,
+        "train - test accuracy (gap)",
+        "gap: closes with data; shifts narrow it a little",
+    ),
     (
         {m: r[:, :, 1] for m, r in results.items()},
         "test accuracy",
