@@ -246,7 +246,8 @@ class Augmentation(Regularizer):
     shuffled stratified 5-fold CV, ``random_state=0``) the default
     ``n_iter_no_change=10`` stops after 118-214 epochs at accuracy 0.964,
     below 0.978 without augmentation; ``n_iter_no_change=50`` runs the 500
-    epochs and reaches 0.982. A stop by the default rule warns. Raise ``n_iter_no_change``, or monitor held-out data with
+    epochs and reaches 0.982. A stop by the default rule warns. Raise
+    ``n_iter_no_change``, or monitor held-out data with
     :class:`EarlyStopping`, which measures the clean validation loss.
 
     The transform is copied with the estimator (:func:`sklearn.base.clone`

@@ -520,3 +520,14 @@ def test_a_tuple_from_the_label_preserving_form_names_the_form_it_was_read_as():
 
     with pytest.raises(TypeError, match=r"reads as the form transform\(X, rng\)"):
         _clf([Augmentation(reads_as_x_form)]).fit(X, y)
+
+
+def test_predict_is_the_plain_network_at_the_fitted_weights():
+    # a model trained with augmentation predicts exactly as a model without
+    # it that holds the same weights: nothing of the transform is in predict
+    X, y = _data()
+    augmented = _clf([Augmentation(jitter)]).fit(X, y)
+    plain = _clf([], max_iter=1).fit(X, y)
+    plain.params_[...] = augmented.params_
+    np.testing.assert_array_equal(plain.predict_proba(X), augmented.predict_proba(X))
+    np.testing.assert_array_equal(plain.predict(X), augmented.predict(X))
