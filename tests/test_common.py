@@ -160,6 +160,24 @@ def test_optimizer_decreases_a_quadratic_and_is_not_mutated(cls, dtype):
     assert (repr(opt), pickle.dumps(opt)) == before
 
 
+@pytest.mark.parametrize("cls", PARAM_OBJECTS, ids=lambda c: c.__name__)
+def test_a_configuration_class_in_place_of_an_object_is_named(cls):
+    # e.g. Adam(learning_rate=CosineAnnealing): the class, not an object of it
+    from skoptim.schedules import CosineAnnealing
+
+    obj = _instance(cls)
+    params = obj.get_params(deep=False)
+    if not params:
+        pytest.skip(f"{cls.__name__} has no parameters")
+    name = next(iter(params))
+    obj.set_params(**{name: CosineAnnealing})
+    validate = obj._validate_params
+    with pytest.raises(
+        ValueError, match="is the class CosineAnnealing; pass an object"
+    ):
+        validate()
+
+
 @pytest.mark.parametrize("cls", OPTIMIZERS, ids=lambda c: c.__name__)
 def test_optimizer_in_mlp_leaves_the_optimizer_unchanged(cls):
     from sklearn.datasets import load_iris

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 from sklearn.base import BaseEstimator
+from sklearn.utils._param_validation import InvalidParameterError
 
 from ._nested import NestedParamsMixin
 
@@ -27,6 +28,26 @@ class ParamsObject(NestedParamsMixin, BaseEstimator):
     #: scikit-learn-style declarative constraints, checked by ``validate``;
     #: a user's subclass may leave it empty.
     _parameter_constraints: dict = {}
+
+    def _validate_params(self) -> None:
+        """scikit-learn's check of ``_parameter_constraints``, after one of
+        its own: a parameter that holds a configuration class instead of an
+        object of it (``Adam(learning_rate=CosineAnnealing)``) is named with
+        the fix, where scikit-learn's message would only list the types.
+
+        Raises
+        ------
+        ValueError
+            scikit-learn's ``InvalidParameterError`` (also a TypeError).
+        """
+        for name, value in self.get_params(deep=False).items():
+            if isinstance(value, type) and issubclass(value, ParamsObject):
+                raise InvalidParameterError(
+                    f"The {name!r} parameter of {type(self).__name__} is the "
+                    f"class {value.__name__}; pass an object of it, "
+                    f"{name}={value.__name__}(...) with its hyperparameters."
+                )
+        super()._validate_params()
 
 
 def same_config(a, b) -> bool:
