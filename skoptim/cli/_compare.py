@@ -105,7 +105,8 @@ def _header(data, cv, folds, scoring, args) -> list[str]:
     mlp = "MLPClassifier" if data.task == "classification" else "MLPRegressor"
     lines.append(
         f"model: skoptim {skoptim.__version__} {mlp}(hidden_layer_sizes="
-        f"{args.hidden}, max_iter={args.max_iter}, batch_size={args.batch_size!r}), "
+        f"{args.hidden}, max_iter={args.max_iter}, n_iter_no_change="
+        f"{args.n_iter_no_change}, batch_size={args.batch_size!r}), "
         f"{args.dtype}, random_state={args.random_state}"
     )
     return lines
@@ -125,6 +126,7 @@ def _configs(data, args) -> list[Config]:
                 regularizers=regularizers,
                 hidden=args.hidden,
                 max_iter=args.max_iter,
+                n_iter_no_change=args.n_iter_no_change,
                 batch_size=args.batch_size,
                 dtype=args.dtype,
                 random_state=args.random_state,
@@ -200,6 +202,7 @@ def run_compare(args) -> int:
             "model": {
                 "hidden_layer_sizes": list(args.hidden),
                 "max_iter": args.max_iter,
+                "n_iter_no_change": args.n_iter_no_change,
                 "batch_size": args.batch_size,
                 "dtype": args.dtype,
                 "random_state": args.random_state,

@@ -15,6 +15,7 @@ DEFAULTS = {
     "regularizers": "none",
     "hidden": "64",
     "max_iter": 50,
+    "n_iter_no_change": 10,
     "n_splits": 5,
     "dtype": "float64",
     "random_state": 0,
@@ -190,6 +191,15 @@ def build_parser() -> argparse.ArgumentParser:
         default=DEFAULTS["max_iter"],
         metavar="N",
         help="maximum epochs per fit (default: %(default)s)",
+    )
+    c.add_argument(
+        "--n-iter-no-change",
+        type=_positive_int,
+        default=DEFAULTS["n_iter_no_change"],
+        metavar="N",
+        help="stop a fit after N epochs without improvement of the training "
+        "loss by tol; raise it for dropout, noise and mixup, whose noisy "
+        "loss stops the rule early (default: %(default)s)",
     )
     c.add_argument(
         "--batch-size",

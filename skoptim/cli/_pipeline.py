@@ -67,6 +67,7 @@ def make_model(
     hidden: tuple[int, ...],
     max_iter: int,
     batch_size,
+    n_iter_no_change: int = 10,
     dtype: str,
     random_state: int,
 ):
@@ -78,6 +79,7 @@ def make_model(
         regularizers=regularizers,
         batch_size=batch_size,
         max_iter=max_iter,
+        n_iter_no_change=n_iter_no_change,
         dtype=dtype,
         random_state=random_state,
     )

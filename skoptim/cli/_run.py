@@ -60,6 +60,11 @@ def _cross_validate(estimator, X, y, folds, scoring, n_jobs, warned: set):
         warnings.simplefilter("always")
         # the table's epochs column shows when --max-iter was reached
         warnings.simplefilter("ignore", ConvergenceWarning)
+        # ... but not why a noisy regularizer stopped early (once per text;
+        # --n-iter-no-change is the remedy)
+        warnings.filterwarnings(
+            "always", "Training stopped by the default tol rule", ConvergenceWarning
+        )
         # the header says that unseen categories are ignored
         warnings.filterwarnings("ignore", "Found unknown categories", UserWarning)
         try:

@@ -331,3 +331,24 @@ def test_parallel_folds_give_the_same_scores(mixed_csv, tmp_path):
         ] == [True, True]
         scores.append(json.loads(out.read_text())["results"][0]["fold_scores"])
     assert scores[0] == scores[1]
+
+
+def test_n_iter_no_change_reaches_the_model_and_the_noisy_stop_is_reported(tmp_path):
+    # mixup's noisy training loss stops the default rule early: the CLI says
+    # so once (it hides the other ConvergenceWarnings), and the flag lets the
+    # fits run longer
+    common = ["compare", "--dataset", "iris", "--optimizers", "adam"]
+    common += ["--regularizers", "mixup", "--max-iter", "400", "--n-splits", "3"]
+    default = run_cli(*common)
+    notes = [ln for ln in default.stderr.splitlines() if "default tol rule" in ln]
+    assert len(notes) == 1 and "Mixup" in notes[0]
+    assert "n_iter_no_change=10" in default.stdout
+
+    out = tmp_path / "res.json"
+    longer = run_cli(*common, "--n-iter-no-change", "400", "--json", out)
+    assert "default tol rule" not in longer.stderr
+    assert "n_iter_no_change=400" in longer.stdout
+    doc = json.loads(out.read_text())
+    assert doc["model"]["n_iter_no_change"] == 400
+    epochs = lambda proc: [r[-1] for r in _table_rows(proc.stdout)]  # noqa: E731
+    assert epochs(longer) == ["400"] and epochs(default) != ["400"]
