@@ -334,7 +334,7 @@ class Augmentation(Regularizer):
             return X, Y, sample_weight
         gen = self._generator(ctx)
         st = self._state(ctx)
-        form = st.get("form") or transform_form(self.transform)
+        form = st["form"]  # set by on_fit_start, which runs whenever p > 0
         if self.p >= 1:
             rows = None
         else:
@@ -428,6 +428,8 @@ class Augmentation(Regularizer):
             position = np.empty(A.shape[0], dtype=np.intp)
             position[np.concatenate([rest, rows])] = np.arange(A.shape[0])
             return stacked[position]
+        # always into our own buffer: the transform may return an array it
+        # keeps, which the later hooks must not change in place
         merged = _buffer(bufs, key, A.shape, A.dtype)
         if rows is None:
             np.copyto(merged, out, casting="unsafe")
